@@ -1,1 +1,5 @@
+export * from './account-rules.ts';
+export * from './categories.ts';
 export * from './errors.ts';
+export * from './roles.ts';
+export * from './video-status.ts';

@@ -1,0 +1,10 @@
+// Every queue and job the platform runs, with its payload type, declared once.
+export const QUEUE_NAMES = { media: 'media' } as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export interface MediaJobs {
+  /** Probe, validate, (blur), transcode to the HLS ladder, upload, then move the video to in_review. */
+  'process-video': { videoId: string };
+}
+export type MediaJobName = keyof MediaJobs;
+export const MEDIA_JOB_NAMES: readonly MediaJobName[] = ['process-video'];

@@ -1,0 +1,38 @@
+// Enqueueing jobs. Job ids are derived from the payload so enqueueing twice is harmless.
+import { Queue } from 'bullmq';
+import { createQueueConnection, type QueueConnectionOptions } from './connection.ts';
+import { type MediaJobs, QUEUE_NAMES } from './jobs.ts';
+
+export interface MediaQueue {
+  enqueueProcessVideo(payload: MediaJobs['process-video'], opts?: { attempt?: number }): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createMediaQueue(options: QueueConnectionOptions): MediaQueue {
+  const connection = createQueueConnection(options.redisUrl, 'producer');
+  const queue = new Queue<MediaJobs['process-video'], void, 'process-video'>(QUEUE_NAMES.media, {
+    connection,
+    prefix: options.prefix,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  return {
+    async enqueueProcessVideo(payload, opts = {}) {
+      // A re-run (e.g. after changes were requested) gets a new id; a duplicate enqueue of the same run does not.
+      const jobId = `process-video-${payload.videoId}-${opts.attempt ?? 0}`;
+      await queue.add('process-video', payload, { jobId });
+    },
+    async ping() {
+      await connection.ping();
+    },
+    async close() {
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}

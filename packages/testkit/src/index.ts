@@ -1,0 +1,2 @@
+export type { ProvidedS3 } from './provided.ts';
+export { createTestEnvironment, type TestEnvironment } from './test-environment.ts';

@@ -1,0 +1,36 @@
+// Starts the API: config, migrations (under Postgres' advisory lock), bucket, then listen.
+import { ConfigError, loadConfigFromProcessEnv } from '@onward/config';
+import { migrateToLatest } from '@onward/db';
+import { buildApp } from './app.ts';
+import { createDeps } from './deps.ts';
+
+async function main() {
+  const config = loadConfigFromProcessEnv();
+  const deps = createDeps(config);
+  await migrateToLatest(deps.db);
+  await deps.storage.ensureBucket();
+  const app = await buildApp(config, { deps });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await deps.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ host: config.api.host, port: config.api.port });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`onward-api: ${error.message}`);
+  } else {
+    console.error('onward-api: failed to start:', error);
+  }
+  process.exit(1);
+});
