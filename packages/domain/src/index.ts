@@ -3,3 +3,4 @@ export * from './categories.ts';
 export * from './errors.ts';
 export * from './roles.ts';
 export * from './video-status.ts';
+export * from './video-metadata.ts';
