@@ -128,7 +128,7 @@ async function main() {
   const applied = await migrateToLatest(db);
   await db.destroy();
   say(applied.length ? `migrated: ${applied.join(', ')}` : 'database schema is up to date');
-  const storage = createObjectStore({ ...config.s3, endpoint: config.s3.endpoint });
+  const storage = createObjectStore(config.s3);
   await storage.ensureBucket();
   storage.client.destroy();
 

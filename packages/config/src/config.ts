@@ -40,7 +40,15 @@ export interface Config {
     uploadsPerDay: number;
     maxVideoPixels: number;
   };
-  media: { ffmpegTimeoutSeconds: number; workerConcurrency: number; tempDir: string | undefined };
+  media: {
+    ffmpegTimeoutSeconds: number;
+    workerConcurrency: number;
+    tempDir: string | undefined;
+    /** How long a worker's job lock lives without renewal; a killed worker's job is picked up after about this. */
+    jobLockMs: number;
+    /** How often workers look for jobs whose lock expired (stalled jobs). */
+    stalledCheckMs: number;
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -124,6 +132,8 @@ export function loadConfig(env: Env): Config {
       ffmpegTimeoutSeconds: read.int('FFMPEG_TIMEOUT_SECONDS', 900, 10, 86_400),
       workerConcurrency: read.int('MEDIA_WORKER_CONCURRENCY', 1, 1, 16),
       tempDir: read.optional('MEDIA_TEMP_DIR'),
+      jobLockMs: read.int('MEDIA_JOB_LOCK_MS', 30_000, 1_000, 600_000),
+      stalledCheckMs: read.int('MEDIA_STALLED_CHECK_MS', 30_000, 1_000, 600_000),
     },
   };
 

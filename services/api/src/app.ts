@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '@onward/config';
@@ -15,6 +16,7 @@ import { adminUserRoutes } from './routes/admin-users.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
+import { videoRoutes } from './routes/videos.ts';
 
 export interface BuildOptions {
   deps?: AppDeps;
@@ -65,6 +67,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerErrorHandling(app);
   await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   await app.register(cookie);
+  await app.register(multipart, { throwFileSizeLimit: true });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -83,6 +86,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(authRoutes, { deps, config });
   await app.register(meRoutes, { deps });
   await app.register(adminUserRoutes, { deps });
+  await app.register(videoRoutes, { deps, config });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -25,7 +25,7 @@ export function createDeps(config: Config): AppDeps {
   });
   // Without a listener ioredis logs reconnect errors as unhandled; readiness reports the outage instead.
   redis.on('error', () => {});
-  const storage = createObjectStore(storageConfigOf(config));
+  const storage = createObjectStore(config.s3);
   const mediaQueue = createMediaQueue({ redisUrl: config.redis.url, prefix: `${config.redis.prefix}:bull` });
   return {
     db,
@@ -40,17 +40,5 @@ export function createDeps(config: Config): AppDeps {
       redis.disconnect();
       storage.client.destroy();
     },
-  };
-}
-
-export function storageConfigOf(config: Config) {
-  return {
-    endpoint: config.s3.endpoint,
-    region: config.s3.region,
-    bucket: config.s3.bucket,
-    accessKeyId: config.s3.accessKeyId,
-    secretAccessKey: config.s3.secretAccessKey,
-    forcePathStyle: config.s3.forcePathStyle,
-    presignTtlSeconds: config.s3.presignTtlSeconds,
   };
 }

@@ -1,28 +1,108 @@
-// Queries about videos that the foundation needs; the upload and review features add theirs here.
+// Queries about videos: creation by an upload, the owner's view, edits, and guarded status changes.
 import { assertTransition, type VideoStatus } from '@onward/domain';
 import type { Db } from '../connection.ts';
+import type { NewVideo, VideosTable } from '../schema.ts';
+import type { Updateable } from 'kysely';
+
+/** Statuses in which the owner may still edit title, description, category and warnings. */
+export const EDITABLE_STATUSES: readonly VideoStatus[] = ['processing', 'in_review', 'changes_requested', 'failed'];
 
 export function createVideoRepository(db: Db) {
   return {
+    async insertVideo(video: NewVideo) {
+      return db.insertInto('videos').values(video).returningAll().executeTakeFirstOrThrow();
+    },
+
+    /** Uploads in the last 24 hours (the per-user daily quota). */
+    async countUploadsSince(ownerId: string, since: Date): Promise<number> {
+      const row = await db
+        .selectFrom('videos')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('owner_id', '=', ownerId)
+        .where('created_at', '>=', since)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async findVideo(videoId: string) {
+      return db.selectFrom('videos').selectAll().where('id', '=', videoId).executeTakeFirst();
+    },
+
+    async listVideosOfOwner(ownerId: string) {
+      return db.selectFrom('videos').selectAll().where('owner_id', '=', ownerId).orderBy('created_at', 'desc').limit(500).execute();
+    },
+
     async listVideoIdsOfOwner(ownerId: string): Promise<string[]> {
       const rows = await db.selectFrom('videos').select('id').where('owner_id', '=', ownerId).execute();
       return rows.map((r) => r.id);
+    },
+
+    /** Edits metadata only while the video is in an editable status; returns the row or undefined. */
+    async updateEditableMetadata(videoId: string, ownerId: string, changes: Updateable<VideosTable>) {
+      return db
+        .updateTable('videos')
+        .set(changes)
+        .where('id', '=', videoId)
+        .where('owner_id', '=', ownerId)
+        .where('status', 'in', EDITABLE_STATUSES)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async deleteVideo(videoId: string): Promise<boolean> {
+      const result = await db.deleteFrom('videos').where('id', '=', videoId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+
+    async setProgress(videoId: string, progress: number) {
+      await db
+        .updateTable('videos')
+        .set({ progress: Math.max(0, Math.min(100, Math.round(progress))) })
+        .where('id', '=', videoId)
+        .where('status', '=', 'processing')
+        .execute();
     },
 
     /**
      * Moves a video from one status to another only if it is still in `from` (a guarded UPDATE),
      * so two concurrent deciders cannot both win. Returns false when the video was not in `from`.
      */
-    async transitionStatus(videoId: string, from: VideoStatus, to: VideoStatus, changes: { failure_reason?: string | null; review_reason?: string | null; published_at?: Date | null } = {}) {
+    async transitionStatus(
+      videoId: string,
+      from: VideoStatus,
+      to: VideoStatus,
+      changes: Omit<Updateable<VideosTable>, 'status' | 'id' | 'owner_id'> = {},
+    ) {
       assertTransition(from, to);
       const result = await db
         .updateTable('videos')
-        .set({ status: to, ...changes })
+        .set({ ...changes, status: to })
         .where('id', '=', videoId)
         .where('status', '=', from)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+
+    /** Replaces a video's renditions (a re-run overwrites, never duplicates). */
+    async replaceRenditions(
+      videoId: string,
+      renditions: Array<{ width: number; height: number; bandwidth: number; codecs: string; playlist: string }>,
+    ) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('renditions').where('video_id', '=', videoId).execute();
+        if (renditions.length > 0) {
+          await trx
+            .insertInto('renditions')
+            .values(renditions.map((r) => ({ ...r, video_id: videoId })))
+            .execute();
+        }
+      });
+    },
+
+    async listRenditions(videoId: string) {
+      return db.selectFrom('renditions').selectAll().where('video_id', '=', videoId).orderBy('height', 'desc').execute();
+    },
+
   };
 }
 

@@ -34,6 +34,14 @@ export function describeError(error: FastifyError): { status: number; body: Erro
       return { status: 400, body: body('malformed_json', 'The request body is empty but JSON was announced.') };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, body: body('malformed_json', 'The request body is not valid JSON.') };
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return { status: 413, body: body('file_too_large', 'The file is too large.') };
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return { status: 400, body: body('too_many_parts', 'The form has too many fields or files.') };
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return { status: 415, body: body('unsupported_media_type', 'Send the clip as multipart/form-data.') };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, body: body('invalid_content_length', 'The Content-Length does not match the body.') };
   }

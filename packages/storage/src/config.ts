@@ -1,0 +1,14 @@
+// Connection settings for the object store. Built by packages/config from the environment and passed in;
+// nothing in this package reads process.env.
+export interface StorageConfig {
+  /** S3-compatible endpoint (MinIO, R2, the embedded emulator); undefined => the AWS default endpoint. */
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** undefined => the default AWS credential chain (instance role, env, profile...). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+  /** Default lifetime of presigned GET URLs. */
+  presignTtlSeconds: number;
+}

@@ -1,0 +1,147 @@
+// process-video: original -> probe -> validate -> plan -> one-ffmpeg HLS ladder (uploaded while it encodes)
+// -> poster and storyboard -> renditions -> in_review. Idempotent: a re-run starts from scratch and overwrites.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import type { Config } from '@onward/config';
+import { isAppError } from '@onward/domain';
+import {
+  planLadder,
+  probeMedia,
+  renderPoster,
+  renderStoryboard,
+  transcodeLadder,
+  validateSource,
+} from '@onward/media';
+import type { MediaJobs } from '@onward/queue';
+import { objectKeys } from '@onward/storage';
+import type { Logger } from 'pino';
+import type { WorkerDeps } from './deps.ts';
+import type { JobContext, JobOutcome } from './job-registry.ts';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.m4s': 'video/iso.segment',
+  '.mp4': 'video/mp4',
+  '.jpg': 'image/jpeg',
+  '.json': 'application/json',
+  '.vtt': 'text/vtt',
+};
+
+export const GENERIC_FAILURE = 'We could not process this clip. Please try uploading it again.';
+
+/** Throttles progress writes: at most one per second, and only when the whole percent changes. */
+function progressReporter(deps: WorkerDeps, videoId: string) {
+  let last = -1;
+  let lastAt = 0;
+  return (percent: number) => {
+    const value = Math.floor(percent);
+    const now = Date.now();
+    if (value === last || now - lastAt < 1000) return;
+    last = value;
+    lastAt = now;
+    void deps.videos.setProgress(videoId, value).catch(() => {});
+  };
+}
+
+export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger) {
+  const timeoutMs = config.media.ffmpegTimeoutSeconds * 1000;
+  const limits = {
+    maxDurationMs: config.limits.uploadMaxDurationSeconds * 1000,
+    maxSide: 4096,
+    maxPixels: config.limits.maxVideoPixels,
+  };
+
+  return async function processVideo({ videoId }: MediaJobs['process-video'], ctx: JobContext): Promise<JobOutcome> {
+    const video = await deps.videos.findVideo(videoId);
+    if (!video) return { status: 'skipped', reason: 'video was deleted' };
+    if (video.status !== 'processing') return { status: 'skipped', reason: `video is ${video.status}` };
+
+    const work = await mkdtemp(join(config.media.tempDir ?? tmpdir(), `onward-${videoId}-`));
+    const progress = progressReporter(deps, videoId);
+    try {
+      const input = join(work, 'original');
+      await deps.storage.downloadToFile(objectKeys.original(videoId), input, {
+        maxBytes: config.limits.uploadMaxBytes,
+        signal: ctx.signal,
+      });
+      progress(2);
+      const probe = await probeMedia(input, { timeoutMs: 60_000 });
+      const plan = planLadder(validateSource(probe, limits));
+
+      // A re-run overwrites: clear what an earlier, interrupted run may have left.
+      await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+      const put = (file: string, path: string) =>
+        deps.storage.putFile(objectKeys.privateMedia(videoId, file), path, {
+          contentType: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+        });
+
+      const outDir = join(work, 'hls');
+      const uploads: Array<Promise<unknown>> = [];
+      await transcodeLadder(plan, input, outDir, {
+        timeoutMs,
+        signal: ctx.signal,
+        onProgress: (p) => progress(3 + p * 0.87),
+        // Segments go to S3 while ffmpeg is still encoding the next ones.
+        onFile: (relative, absolute) => {
+          uploads.push(put(`hls/${relative}`, absolute));
+        },
+      });
+      await Promise.all(uploads);
+      progress(92);
+
+      const posterPath = join(work, 'poster.jpg');
+      await renderPoster(plan, input, posterPath, { timeoutMs, signal: ctx.signal });
+      await put('poster.jpg', posterPath);
+      const storyboardPath = join(work, 'storyboard.jpg');
+      const storyboard = await renderStoryboard(plan, outDir, storyboardPath, { timeoutMs, signal: ctx.signal });
+      await put('storyboard.jpg', storyboardPath);
+      await deps.storage.putStream(objectKeys.privateMedia(videoId, 'storyboard.json'), JSON.stringify(storyboard), {
+        contentType: 'application/json',
+      });
+
+      await deps.videos.replaceRenditions(
+        videoId,
+        plan.rungs.map((rung) => ({
+          width: rung.width,
+          height: rung.height,
+          bandwidth: rung.bandwidth,
+          codecs: rung.codecs,
+          playlist: `hls/${rung.name}/index.m3u8`,
+        })),
+      );
+      const moved = await deps.videos.transitionStatus(videoId, 'processing', 'in_review', {
+        progress: 100,
+        duration_ms: plan.durationMs,
+        width: plan.source.displayWidth,
+        height: plan.source.displayHeight,
+        failure_reason: null,
+      });
+      if (!moved) {
+        // Deleted (or changed) while we worked: leave nothing behind for a video that no longer wants it.
+        if (!(await deps.videos.findVideo(videoId))) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+        return { status: 'skipped', reason: 'video changed while processing' };
+      }
+      return { status: 'done' };
+    } catch (error) {
+      const lastAttempt = ctx.attempt >= ctx.maxAttempts;
+      // Invalid media will never succeed: fail now with the reason, and drop the original.
+      if (isAppError(error) && error.status === 422) {
+        log.info({ videoId, code: error.code }, 'upload refused by validation');
+        await markFailed(deps, videoId, error.message);
+        await deps.storage.deleteObject(objectKeys.original(videoId)).catch(() => {});
+        return { status: 'failed', reason: error.code };
+      }
+      log.warn({ videoId, err: error, attempt: ctx.attempt, lastAttempt }, 'processing attempt failed');
+      if (lastAttempt) await markFailed(deps, videoId, GENERIC_FAILURE);
+      throw error;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  };
+}
+
+async function markFailed(deps: WorkerDeps, videoId: string, reason: string) {
+  await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
+  await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_reason: reason });
+}
