@@ -37,6 +37,7 @@ export const OwnerVideo = Type.Object({
   milestoneDays: Type.Union([Type.Integer(), Type.Null()]),
   blurFaces: Type.Boolean(),
   contentWarnings: Type.Array(ContentWarningName),
+  failureCode: Type.Union([Type.String(), Type.Null()], { description: 'Stable code of a processing failure, e.g. duration_too_long' }),
   failureReason: Type.Union([Type.String(), Type.Null()], { description: 'Why processing failed, in plain words' }),
   reviewReason: Type.Union([Type.String(), Type.Null()], { description: "The reviewer's reason (changes requested, rejected, removed)" }),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),

@@ -37,6 +37,7 @@ export interface VideosTable {
   blur_faces: ColumnType<boolean, boolean | undefined, boolean>;
   content_warnings: ColumnType<string[], string[] | undefined, string[]>;
   progress: ColumnType<number, number | undefined, number>;
+  failure_code: string | null;
   failure_reason: string | null;
   review_reason: string | null;
   duration_ms: number | null;

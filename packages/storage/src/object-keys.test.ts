@@ -30,9 +30,15 @@ describe('objectKeys layout', () => {
     expect(objectKeys.publicMedia(ID, 'a/b.ts').startsWith(objectKeys.publicMediaPrefix(ID))).toBe(true);
   });
 
-  it('lists everything a video owns', () => {
+  it('names the sidecars of a resumable upload beside the original', () => {
+    expect(objectKeys.resumableUploadSidecars(ID)).toEqual([`private/originals/${ID}.info`, `private/originals/${ID}.part`]);
+    expect(objectKeys.resumableUploadSidecars(ID.toUpperCase())).toEqual(objectKeys.resumableUploadSidecars(ID));
+  });
+
+  it('lists everything a video owns, including resumable-upload sidecars', () => {
     expect(objectKeys.allForVideo(ID)).toEqual([
       objectKeys.original(ID),
+      ...objectKeys.resumableUploadSidecars(ID),
       objectKeys.privateMediaPrefix(ID),
       objectKeys.publicMediaPrefix(ID),
     ]);
@@ -59,6 +65,7 @@ describe('objectKeys rejections (400 invalid_object_key)', () => {
       () => objectKeys.publicMedia(id, 'a.ts'),
       () => objectKeys.publicMediaPrefix(id),
       () => objectKeys.allForVideo(id),
+      () => objectKeys.resumableUploadSidecars(id),
     ]) {
       expect(codeOf(build)).toBe('invalid_object_key');
     }
@@ -95,6 +102,10 @@ describe('layout predicates', () => {
   it('recognises the exact per-video key', () => {
     expect(isExactLayoutKey(objectKeys.original(ID))).toBe(true);
     expect(isExactLayoutKey(`${objectKeys.original(ID)}x`)).toBe(false);
+    for (const sidecar of objectKeys.resumableUploadSidecars(ID)) expect(isExactLayoutKey(sidecar)).toBe(true);
+    expect(isExactLayoutKey(`${objectKeys.original(ID)}.info.info`)).toBe(false);
+    expect(isExactLayoutKey(`${objectKeys.original(ID)}.infox`)).toBe(false);
+    expect(isExactLayoutKey('private/originals/.info')).toBe(false);
     expect(isExactLayoutKey('private/originals/')).toBe(false);
     expect(isExactLayoutKey(objectKeys.privateMediaPrefix(ID))).toBe(false);
   });

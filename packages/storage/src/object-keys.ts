@@ -3,6 +3,8 @@
 //   private/originals/{videoId}          the uploaded original (never served)
 //   private/media/{videoId}/{file}       renditions awaiting review (signed URLs only)
 //   public/media/{videoId}/{file}        published renditions (immutable, cacheable)
+//   private/originals/{videoId}.info     resumable (tus) upload state, while the upload is incomplete
+//   private/originals/{videoId}.part     resumable upload bytes not yet forming a full S3 part
 import { AppError } from '@onward/domain';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -14,6 +16,8 @@ const MAX_FILE_LENGTH = 512;
 const ORIGINALS = 'private/originals/';
 const PRIVATE_MEDIA = 'private/media/';
 const PUBLIC_MEDIA = 'public/media/';
+/** Suffixes @tus/s3-store appends to an upload's object key for its state and its incomplete last part. */
+const RESUMABLE_SIDECAR_SUFFIXES = ['.info', '.part'] as const;
 
 function invalid(message: string): AppError {
   return new AppError(400, 'invalid_object_key', message);
@@ -54,16 +58,30 @@ export const objectKeys = {
   publicMediaPrefix(videoId: string): string {
     return `${PUBLIC_MEDIA}${videoSegment(videoId)}/`;
   },
+  /**
+   * The objects a resumable (tus) upload of this video keeps beside the original while it is in progress:
+   * `{original}.info` (upload state and metadata) and `{original}.part` (bytes short of a full S3 part).
+   */
+  resumableUploadSidecars(videoId: string): string[] {
+    const original = `${ORIGINALS}${videoSegment(videoId)}`;
+    return RESUMABLE_SIDECAR_SUFFIXES.map((suffix) => `${original}${suffix}`);
+  },
   /** Every key or prefix a video can own; each is accepted by ObjectStore.deletePrefix. */
   allForVideo(videoId: string): string[] {
     const id = videoSegment(videoId);
-    return [`${ORIGINALS}${id}`, `${PRIVATE_MEDIA}${id}/`, `${PUBLIC_MEDIA}${id}/`];
+    return [`${ORIGINALS}${id}`, ...objectKeys.resumableUploadSidecars(id), `${PRIVATE_MEDIA}${id}/`, `${PUBLIC_MEDIA}${id}/`];
   },
 };
 
-/** True for a key that names exactly one object of the layout (an original), rather than a prefix. */
+/**
+ * True for a key that names exactly one object of the layout (an original, or a resumable upload's sidecar
+ * beside it), rather than a prefix.
+ */
 export function isExactLayoutKey(key: string): boolean {
-  return key.startsWith(ORIGINALS) && UUID.test(key.slice(ORIGINALS.length));
+  if (!key.startsWith(ORIGINALS)) return false;
+  const rest = key.slice(ORIGINALS.length);
+  const suffix = RESUMABLE_SIDECAR_SUFFIXES.find((s) => rest.endsWith(s)) ?? '';
+  return UUID.test(rest.slice(0, rest.length - suffix.length));
 }
 
 /**

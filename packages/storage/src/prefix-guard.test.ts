@@ -23,6 +23,7 @@ const UNSAFE = [
   ['traversal', `private/media/${ID}/../../`],
   ['a backslash', 'private\\media\\'],
   ['an original plus junk', `${objectKeys.original(ID)}x`],
+  ['a sidecar plus junk', `${objectKeys.original(ID)}.info.bak`],
 ] as const;
 
 describe('deletionTarget', () => {
@@ -41,6 +42,7 @@ describe('deletionTarget', () => {
   it('accepts every key and prefix a video owns', () => {
     expect(objectKeys.allForVideo(ID).map(deletionTarget)).toEqual([
       { kind: 'key', key: objectKeys.original(ID) },
+      ...objectKeys.resumableUploadSidecars(ID).map((key) => ({ kind: 'key', key })),
       { kind: 'prefix', prefix: objectKeys.privateMediaPrefix(ID) },
       { kind: 'prefix', prefix: objectKeys.publicMediaPrefix(ID) },
     ]);

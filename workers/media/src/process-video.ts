@@ -115,6 +115,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         duration_ms: plan.durationMs,
         width: plan.source.displayWidth,
         height: plan.source.displayHeight,
+        failure_code: null,
         failure_reason: null,
       });
       if (!moved) {
@@ -128,12 +129,12 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       // Invalid media will never succeed: fail now with the reason, and drop the original.
       if (isAppError(error) && error.status === 422) {
         log.info({ videoId, code: error.code }, 'upload refused by validation');
-        await markFailed(deps, videoId, error.message);
+        await markFailed(deps, videoId, error.code, error.message);
         await deps.storage.deleteObject(objectKeys.original(videoId)).catch(() => {});
         return { status: 'failed', reason: error.code };
       }
       log.warn({ videoId, err: error, attempt: ctx.attempt, lastAttempt }, 'processing attempt failed');
-      if (lastAttempt) await markFailed(deps, videoId, GENERIC_FAILURE);
+      if (lastAttempt) await markFailed(deps, videoId, 'processing_failed', GENERIC_FAILURE);
       throw error;
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -141,7 +142,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
   };
 }
 
-async function markFailed(deps: WorkerDeps, videoId: string, reason: string) {
+async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {
   await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
-  await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_reason: reason });
+  await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
 }

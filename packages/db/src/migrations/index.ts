@@ -1,7 +1,9 @@
 // Numbered, forward-only migrations, listed explicitly so bundlers and tsx both see them.
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001-foundation.ts';
+import * as m0002 from './0002-video-failure-code.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-video-failure-code': m0002,
 };

@@ -11,7 +11,7 @@ import {
   UploadFormDescription,
   VideoIdParams,
 } from '@onward/contract';
-import { badRequest, conflict, isAppError, notFound, parseVideoMetadata } from '@onward/domain';
+import { AppError, badRequest, conflict, isAppError, notFound, parseVideoMetadata } from '@onward/domain';
 import { objectKeys } from '@onward/storage';
 import { deleteVideoMedia } from '../accounts/delete-account.ts';
 import type { AppDeps } from '../deps.ts';
@@ -56,7 +56,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Con
       if (declared !== undefined) assertDeclaredSize(config, Number(declared) - FORM_OVERHEAD_BYTES);
       await assertUploadQuota(deps, config, user.id);
       if (!request.isMultipart()) {
-        throw badRequest('not_multipart', 'Send the clip as multipart/form-data.');
+        throw new AppError(415, 'unsupported_media_type', 'Send the clip as multipart/form-data.');
       }
 
       const fields: Record<string, string> = {};

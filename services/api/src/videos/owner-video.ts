@@ -13,6 +13,7 @@ export function toOwnerVideo(row: Video): OwnerVideo {
     milestoneDays: row.milestone_days,
     blurFaces: row.blur_faces,
     contentWarnings: row.content_warnings as OwnerVideo['contentWarnings'],
+    failureCode: row.failure_code,
     failureReason: row.failure_reason,
     reviewReason: row.review_reason,
     durationMs: row.duration_ms,

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { buildLadderArgs, buildLadderFilterGraph } from './ladder-args.ts';
+import { planLadder } from './ladder-plan.ts';
+import { validatedSource } from './validated-source-fixture.ts';
+
+function valueAfter(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+describe('buildLadderArgs', () => {
+  const plan = planLadder(validatedSource());
+  const args = buildLadderArgs(plan, '/work/job/source', '/work/job/out');
+
+  it('hardens the input: file/pipe protocols only, demuxer allowlist, forced demuxer, codec and pixel caps', () => {
+    const input = args.indexOf('-i');
+    const before = args.slice(0, input);
+    expect(valueAfter(before, '-protocol_whitelist')).toBe('file,pipe');
+    expect(valueAfter(before, '-format_whitelist')).toBe('mov,mp4,m4a,3gp,3g2,mj2,matroska,webm');
+    expect(valueAfter(before, '-f')).toBe('mov');
+    expect(valueAfter(before, '-codec_whitelist')).toBe('h264,aac,aac_fixed');
+    expect(Number(valueAfter(before, '-max_pixels'))).toBeGreaterThanOrEqual(1080 * 1920);
+    expect(args[input + 1]).toBe('file:/work/job/source');
+    expect(args.filter((a) => a === '-i')).toHaveLength(1); // one process, one decode
+  });
+
+  it('forces the matroska demuxer for WebM', () => {
+    const webm = buildLadderArgs(planLadder(validatedSource({ demuxer: 'matroska', videoCodec: 'vp9', audio: { codec: 'opus', channels: 2 } })), '/s', '/o');
+    expect(valueAfter(webm, '-f')).toBe('matroska');
+    expect(valueAfter(webm, '-codec_whitelist')).toBe('vp9,libvpx-vp9,opus,libopus');
+  });
+
+  it('strips metadata and chapters', () => {
+    const joined = args.join(' ');
+    expect(joined).toContain('-map_metadata -1');
+    expect(joined).toContain('-map_metadata:s -1');
+    expect(joined).toContain('-map_chapters -1');
+  });
+
+  it('encodes every rung in one filter graph with per-rung rate control', () => {
+    expect(buildLadderFilterGraph(plan.rungs)).toBe(
+      '[0:v:0]scale=w=1080:h=1920:flags=bicubic,setsar=1,format=yuv420p,split=2[v0][cascade1];' +
+        '[cascade1]scale=w=720:h=1280:flags=bicubic,setsar=1,format=yuv420p,split=2[v1][cascade2];' +
+        '[cascade2]scale=w=480:h=854:flags=bicubic,setsar=1,format=yuv420p,split=2[v2][cascade3];' +
+        '[cascade3]scale=w=360:h=640:flags=bicubic,setsar=1,format=yuv420p[v3]',
+    );
+    expect(args.filter((a, i) => a === '-map' && args[i + 1]?.startsWith('[v'))).toHaveLength(4);
+    expect(args.filter((a, i) => a === '-map' && args[i + 1] === '0:a:0')).toHaveLength(4);
+    expect(valueAfter(args, '-c:v')).toBe('libx264');
+    plan.rungs.forEach((rung, i) => {
+      expect(valueAfter(args, `-crf:v:${i}`)).toBe(String(rung.crf));
+      expect(valueAfter(args, `-maxrate:v:${i}`)).toBe(`${rung.maxrate / 1000}k`);
+      expect(valueAfter(args, `-bufsize:v:${i}`)).toBe(`${(2 * rung.maxrate) / 1000}k`);
+      expect(valueAfter(args, `-preset:v:${i}`)).toBe(rung.preset);
+      expect(valueAfter(args, `-level:v:${i}`)).toBe(rung.level);
+    });
+    expect(valueAfter(args, '-x264-params:v:0')).toBe('mbtree=1:rc-lookahead=10');
+    expect(args).not.toContain('-x264-params:v:1');
+  });
+
+  it('aligns keyframes every 2 s in every rung, without scene-cut keyframes', () => {
+    expect(valueAfter(args, '-force_key_frames:v')).toBe('expr:gte(t,n_forced*2)');
+    expect(valueAfter(args, '-sc_threshold')).toBe('0');
+    plan.rungs.forEach((_, i) => {
+      expect(valueAfter(args, `-g:v:${i}`)).toBe('60');
+      expect(valueAfter(args, `-keyint_min:v:${i}`)).toBe('60');
+    });
+  });
+
+  it('applies the fps filter only to rungs that need it', () => {
+    const graph = buildLadderFilterGraph(planLadder(validatedSource({ frameRate: { num: 60, den: 1 } })).rungs);
+    expect(graph).toContain('split=2[pre2][cascade3];[pre2]fps=30[v2]');
+    expect(graph).toContain('[pre3]fps=30[v3]');
+    expect(graph).not.toContain('[pre0]');
+    expect(buildLadderFilterGraph(plan.rungs)).not.toContain('fps=');
+  });
+
+  it('writes fMP4 HLS, audio muxed into each variant, into {name}/ folders', () => {
+    expect(valueAfter(args, '-c:a')).toBe('aac');
+    expect(valueAfter(args, '-ac')).toBe('2');
+    expect(valueAfter(args, '-b:a:0')).toBe('128k');
+    expect(valueAfter(args, '-b:a:3')).toBe('96k');
+    expect(valueAfter(args, '-f')).toBe('mov');
+    expect(args.slice(args.lastIndexOf('-f'), args.lastIndexOf('-f') + 2)).toEqual(['-f', 'hls']);
+    expect(valueAfter(args, '-hls_segment_type')).toBe('fmp4');
+    expect(valueAfter(args, '-hls_time')).toBe('2');
+    expect(valueAfter(args, '-hls_playlist_type')).toBe('vod');
+    expect(valueAfter(args, '-var_stream_map')).toBe('v:0,a:0,name:v1080 v:1,a:1,name:v720 v:2,a:2,name:v480 v:3,a:3,name:v360');
+    expect(valueAfter(args, '-hls_segment_filename')).toBe('/work/job/out/%v/seg_%05d.m4s');
+    expect(valueAfter(args, '-hls_fmp4_init_filename')).toBe('init_%v.mp4');
+    expect(args).not.toContain('-master_pl_name'); // written from the plan instead
+    expect(valueAfter(args, '-progress')).toBe('pipe:1');
+    expect(args.at(-1)).toBe('/work/job/out/%v/index.m3u8');
+  });
+
+  it('without source audio: no audio maps or encoder, video-only variants', () => {
+    const silent = buildLadderArgs(planLadder(validatedSource({ audio: null })), '/s', '/o');
+    expect(silent).not.toContain('0:a:0');
+    expect(silent).not.toContain('-c:a');
+    expect(valueAfter(silent, '-var_stream_map')).toBe('v:0,name:v1080 v:1,name:v720 v:2,name:v480 v:3,name:v360');
+  });
+
+  it('names the init segment literally when there is a single rung (ffmpeg only expands %v for several)', () => {
+    const tiny = buildLadderArgs(planLadder(validatedSource({ displayWidth: 240, displayHeight: 320 })), '/s', '/o');
+    expect(valueAfter(tiny, '-hls_fmp4_init_filename')).toBe('init_v240.mp4');
+  });
+});

@@ -1,0 +1,96 @@
+// buildLadderArgs: pure. One ffmpeg process decodes the upload once, scales a cascade of rungs, encodes each with
+// x264 + AAC and writes fMP4 HLS with keyframes aligned every SEGMENT_SECONDS across all rungs.
+//
+// Output layout (outDir): {name}/index.m3u8, {name}/init_{name}.mp4, {name}/seg_00000.m4s ... for name = v1080,
+// v720, v480, v360 (the short side). Audio is muxed into every variant, so there is no audio-only variant;
+// master.m3u8 is not written by ffmpeg but by writeMasterPlaylist once the segments exist.
+import { hardenedInputArgs, STRIP_METADATA_ARGS } from './input-args.ts';
+import type { LadderPlan, LadderRung } from './ladder-plan.ts';
+import type { Rational } from './media-probe.ts';
+
+function rate(r: Rational): string {
+  return r.den === 1 ? String(r.num) : `${r.num}/${r.den}`;
+}
+
+function kbps(bits: number): string {
+  return `${Math.round(bits / 1000)}k`;
+}
+
+/** Scale cascade: each rung is scaled from the one above it (no slower than from the source, and less work). */
+export function buildLadderFilterGraph(rungs: readonly LadderRung[]): string {
+  const parts: string[] = [];
+  rungs.forEach((rung, i) => {
+    const input = i === 0 ? '[0:v:0]' : `[cascade${i}]`;
+    const scale = `scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuv420p`;
+    const last = i === rungs.length - 1;
+    const branch = rung.fpsFilter ? `[pre${i}]` : `[v${i}]`;
+    parts.push(last ? `${input}${scale}${branch}` : `${input}${scale},split=2${branch}[cascade${i + 1}]`);
+    if (rung.fpsFilter) parts.push(`[pre${i}]fps=${rate(rung.fpsFilter)}[v${i}]`);
+  });
+  return parts.join(';');
+}
+
+export function buildLadderArgs(plan: LadderPlan, inputPath: string, outDir: string): string[] {
+  const { rungs, audio } = plan;
+  const args = ['-hide_banner', '-v', 'error', '-y', ...hardenedInputArgs(plan.source, inputPath)];
+  args.push('-filter_complex', buildLadderFilterGraph(rungs));
+  rungs.forEach((_, i) => {
+    args.push('-map', `[v${i}]`);
+    if (audio) args.push('-map', '0:a:0');
+  });
+  args.push('-c:v', 'libx264', '-profile:v', 'high', '-sc_threshold', '0');
+  // Time-based keyframes land on the same instants in every rung whatever its frame rate.
+  args.push('-force_key_frames:v', `expr:gte(t,n_forced*${plan.segmentSeconds})`);
+  rungs.forEach((rung, i) => {
+    const v = `v:${i}`;
+    args.push(
+      `-preset:${v}`,
+      rung.preset,
+      `-crf:${v}`,
+      String(rung.crf),
+      `-maxrate:${v}`,
+      kbps(rung.maxrate),
+      `-bufsize:${v}`,
+      kbps(rung.bufsize),
+      `-level:${v}`,
+      rung.level,
+      `-g:${v}`,
+      String(rung.gopFrames),
+      `-keyint_min:${v}`,
+      String(rung.gopFrames),
+    );
+    if (rung.x264Params) args.push(`-x264-params:${v}`, rung.x264Params);
+  });
+  if (audio) {
+    args.push('-c:a', 'aac', '-ac', String(audio.channels), '-ar', String(audio.sampleRate));
+    rungs.forEach((rung, i) => {
+      args.push(`-b:a:${i}`, kbps(rung.audioBitrate ?? 96_000));
+    });
+  }
+  args.push(...STRIP_METADATA_ARGS);
+  const variants = rungs.map((rung, i) => `v:${i},${audio ? `a:${i},` : ''}name:${rung.name}`).join(' ');
+  args.push(
+    '-f',
+    'hls',
+    '-hls_time',
+    String(plan.segmentSeconds),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_flags',
+    'independent_segments',
+    '-hls_fmp4_init_filename',
+    // ffmpeg only expands %v when there are several variants.
+    rungs.length > 1 ? 'init_%v.mp4' : `init_${rungs[0]?.name ?? 'v0'}.mp4`,
+    '-hls_segment_filename',
+    `${outDir}/%v/seg_%05d.m4s`,
+    '-var_stream_map',
+    variants,
+    '-progress',
+    'pipe:1',
+    '-nostats',
+    `${outDir}/%v/index.m3u8`,
+  );
+  return args;
+}

@@ -1,0 +1,41 @@
+// posterArgs: pure. One JPEG frame from the upload, about 1 s in (or 10% in for very short clips), at the size of
+// the 720 rung (or the largest rung below it), autorotated, with no metadata.
+import { hardenedInputArgs, STRIP_METADATA_ARGS } from './input-args.ts';
+import type { LadderPlan, LadderRung } from './ladder-plan.ts';
+
+export function posterTimeSeconds(durationMs: number): number {
+  return Math.min(1, (durationMs / 1000) * 0.1);
+}
+
+export function posterRung(plan: LadderPlan): LadderRung {
+  const fitting = plan.rungs.find((r) => r.shortSide <= 720);
+  const chosen = fitting ?? plan.rungs[plan.rungs.length - 1];
+  if (!chosen) throw new Error('A ladder plan always has at least one rung');
+  return chosen;
+}
+
+export function posterArgs(plan: LadderPlan, inputPath: string, outPath: string): string[] {
+  const rung = posterRung(plan);
+  return [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    // Input-side seek: jumps to the keyframe before, then decodes to the exact time.
+    ...hardenedInputArgs(plan.source, inputPath, { seekSeconds: posterTimeSeconds(plan.durationMs) }),
+    '-map',
+    '0:v:0',
+    '-vf',
+    `scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuvj420p`,
+    '-frames:v',
+    '1',
+    '-q:v',
+    '3',
+    ...STRIP_METADATA_ARGS,
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    outPath,
+  ];
+}

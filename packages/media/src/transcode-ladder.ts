@@ -1,0 +1,71 @@
+// The media steps a worker runs after planning: the ladder (reporting finished files while it encodes), then the
+// master playlist, poster and storyboard. Each runs ffmpeg through runFfmpeg, so each is killed on timeout/abort.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runFfmpeg } from './ffmpeg-runner.ts';
+import { buildLadderArgs } from './ladder-args.ts';
+import type { LadderPlan } from './ladder-plan.ts';
+import { posterArgs } from './poster-args.ts';
+import { planStoryboard, type StoryboardPlan, storyboardArgs } from './storyboard-args.ts';
+import { writeMasterPlaylist } from './variant-bandwidth.ts';
+import { type OutputFileHandler, watchOutputs } from './watch-outputs.ts';
+
+export interface StepOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  nice?: number;
+}
+
+export interface TranscodeLadderOptions extends StepOptions {
+  onProgress?: (percent: number) => void;
+  /** Called for each finished output file, in order; playlists last, master.m3u8 very last. */
+  onFile?: OutputFileHandler;
+}
+
+export async function transcodeLadder(
+  plan: LadderPlan,
+  inputPath: string,
+  outDir: string,
+  options: TranscodeLadderOptions,
+): Promise<{ masterPlaylistPath: string }> {
+  await Promise.all(plan.rungs.map((rung) => mkdir(join(outDir, rung.name), { recursive: true })));
+  const watcher = options.onFile ? watchOutputs(outDir, options.onFile) : null;
+  try {
+    await runFfmpeg(buildLadderArgs(plan, inputPath, outDir), {
+      timeoutMs: options.timeoutMs,
+      durationMs: plan.durationMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.nice !== undefined ? { nice: options.nice } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  } catch (error) {
+    await watcher?.cancel();
+    throw error;
+  }
+  const masterPlaylistPath = await writeMasterPlaylist(outDir, plan);
+  await watcher?.finish();
+  return { masterPlaylistPath };
+}
+
+function stepRunOptions(options: StepOptions) {
+  return {
+    timeoutMs: options.timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.nice !== undefined ? { nice: options.nice } : {}),
+  };
+}
+
+export async function renderPoster(plan: LadderPlan, inputPath: string, outPath: string, options: StepOptions): Promise<void> {
+  await runFfmpeg(posterArgs(plan, inputPath, outPath), stepRunOptions(options));
+}
+
+/** Needs the finished ladder in ladderDir. */
+export async function renderStoryboard(
+  plan: LadderPlan,
+  ladderDir: string,
+  outPath: string,
+  options: StepOptions,
+): Promise<StoryboardPlan> {
+  await runFfmpeg(storyboardArgs(plan, ladderDir, outPath), stepRunOptions(options));
+  return planStoryboard(plan);
+}
