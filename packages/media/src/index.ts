@@ -44,3 +44,14 @@ export {
 export { type ValidatedSource, validateSource } from './validate-source.ts';
 export { measureRungBandwidth, parseMediaPlaylist, type PlaylistSegment, writeMasterPlaylist } from './variant-bandwidth.ts';
 export { completedWhileRunning, type OutputFileHandler, type OutputWatcher, watchOutputs } from './watch-outputs.ts';
+export {
+  CAPTIONS_MAX_BYTES,
+  CAPTIONS_PLAYLIST,
+  CAPTIONS_SOURCE,
+  type Cue,
+  captionsRenditionFiles,
+  parseWebVtt,
+  serialiseWebVtt,
+  withoutSubtitles,
+  withSubtitles,
+} from './webvtt.ts';

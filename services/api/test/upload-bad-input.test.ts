@@ -86,6 +86,22 @@ describe('refused before anything is stored', () => {
     await expectNothingStored(api);
   });
 
+  it('captions that are not clean WebVTT, or too large', async () => {
+    for (const [text, code] of [
+      ['WEBVTT\n\n00:00.000 --> 00:01.000\n<script>alert(1)</script>\n', 'invalid_captions'],
+      ['not captions at all', 'invalid_captions'],
+      [`WEBVTT\n\n${'00:00.000 --> 00:01.000\nhi\n\n'.repeat(12_000)}`, 'captions_too_large'],
+    ] as const) {
+      const { payload, headers } = multipartBody(FIELDS, [
+        { field: 'captions', filename: 'c.vtt', data: Buffer.from(text), contentType: 'text/vtt' },
+        { filename: 'clip.mp4', data: clip },
+      ]);
+      const res = await api.app.inject({ method: 'POST', url: '/videos', headers: { ...headers, cookie }, payload });
+      expect(res.json().error.code).toBe(code);
+      await expectNothingStored(api);
+    }
+  });
+
   it('a form without a file, or with the file in the wrong field', async () => {
     expect((await post(api, cookie, FIELDS)).json().error.code).toBe('missing_file');
     expect((await post(api, cookie, FIELDS, clip, 'attachment')).json().error.code).toBe('unexpected_file');

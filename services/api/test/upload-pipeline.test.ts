@@ -30,19 +30,19 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await worker?.close();
   // every job cleaned its scratch folder, whether it succeeded or failed
   if (dir) expect(await readdir(join(dir, 'worker-tmp'))).toEqual([]);
-  await worker?.close();
   await workerDeps?.close();
   await api?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-export async function upload(file: string, fields: Record<string, string> = {}) {
-  const { payload, headers } = multipartBody(
-    { title: '30 days today', category: 'milestone', milestoneDays: '30', ...fields },
+async function upload(file: string, fields: Record<string, string> = {}, captions?: string) {
+  const { payload, headers } = multipartBody({ title: '30 days today', category: 'milestone', milestoneDays: '30', ...fields }, [
+    ...(captions ? [{ field: 'captions', filename: 'captions.vtt', data: Buffer.from(captions), contentType: 'text/vtt' }] : []),
     { filename: 'clip.mp4', data: await readFile(file) },
-  );
+  ]);
   return api.app.inject({ method: 'POST', url: '/videos', headers: { ...headers, cookie }, payload });
 }
 
@@ -75,7 +75,8 @@ describe('upload -> HLS ladder', () => {
     const source = await generateClip({ path: join(dir, 'portrait.mp4'), width: 1080, height: 1920, seconds: 5, fps: 30, audio: true, gps: true });
     expect(await readFile(source, 'latin1')).toContain(GPS_ISO6709.slice(0, 8));
 
-    const res = await upload(source, { blurFaces: 'false', contentWarnings: 'substance_use' });
+    const captions = 'WEBVTT\n\nNOTE mine\n\n00:00.500 --> 00:02.000\n<v Pat>Thirty days <i>today</i>.</v>\n';
+    const res = await upload(source, { blurFaces: 'false', contentWarnings: 'substance_use' }, captions);
     expect(res.statusCode).toBe(201);
     const created = res.json().video;
     expect(created).toMatchObject({ status: 'processing', progress: 0, milestoneDays: 30, contentWarnings: ['substance_use'] });
@@ -111,6 +112,13 @@ describe('upload -> HLS ladder', () => {
       expect(JSON.stringify(probe.format.tags ?? {})).not.toMatch(/location|40\.7128/i);
     }
     await decodeFully(join(out, 'hls/master.m3u8'));
+    // captions became an HLS subtitles rendition every variant refers to
+    expect(master).toContain('#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs"');
+    expect(master.match(/SUBTITLES="subs"/g)).toHaveLength(4);
+    expect(await readFile(join(out, 'hls/subs/en/captions.vtt'), 'utf8')).toBe(
+      'WEBVTT\n\n00:00:00.500 --> 00:00:02.000\n<v Pat>Thirty days <i>today</i>.</v>\n',
+    );
+    expect(await readFile(join(out, 'hls/subs/en/index.m3u8'), 'utf8')).toContain('captions.vtt');
 
     // No output anywhere carries the location, in tags or raw bytes.
     for (const key of await api.deps.storage.listKeys(objectKeys.privateMediaPrefix(created.id))) {
@@ -150,6 +158,38 @@ describe('upload -> HLS ladder', () => {
     expect(video.failureReason).toBeNull();
     expect(video.status).toBe('in_review');
     expect(video.durationMs).toBeGreaterThan(2500);
+  });
+
+  it('lets the owner add captions after processing, publishing them beside the ladder', async () => {
+    const source = await generateClip({ path: join(dir, 'later.mp4'), width: 320, height: 568, seconds: 2, fps: 30, audio: false });
+    const id = (await upload(source)).json().video.id;
+    await waitForStatus(id, ['in_review']);
+    const masterKey = objectKeys.privateMedia(id, 'hls/master.m3u8');
+    const readText = async (key: string) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of (await api.deps.storage.getObject(key)).body) parts.push(chunk as Buffer);
+      return Buffer.concat(parts).toString('utf8');
+    };
+    expect(await readText(masterKey)).not.toContain('SUBTITLES');
+    const bad = await api.app.inject({
+      method: 'PUT',
+      url: `/videos/${id}/captions`,
+      headers: { cookie, 'content-type': 'text/vtt' },
+      payload: 'WEBVTT\n\n00:00.000 --> 00:01.000\n<img src=x onerror=alert(1)>\n',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_captions');
+    expect(await readText(masterKey)).not.toContain('SUBTITLES');
+
+    const ok = await api.app.inject({
+      method: 'PUT',
+      url: `/videos/${id}/captions`,
+      headers: { cookie, 'content-type': 'text/vtt' },
+      payload: 'WEBVTT\n\n00:00.000 --> 00:01.500\nHello &amp; welcome\n',
+    });
+    expect(ok.statusCode).toBe(204);
+    expect(await readText(masterKey)).toContain('SUBTITLES="subs"');
+    expect(await readText(objectKeys.privateMedia(id, 'hls/subs/en/captions.vtt'))).toContain('Hello &amp; welcome');
   });
 });
 

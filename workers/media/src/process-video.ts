@@ -1,11 +1,14 @@
 // process-video: original -> probe -> validate -> plan -> one-ffmpeg HLS ladder (uploaded while it encodes)
 // -> poster and storyboard -> renditions -> in_review. Idempotent: a re-run starts from scratch and overwrites.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Config } from '@onward/config';
 import { isAppError } from '@onward/domain';
 import {
+  CAPTIONS_SOURCE,
+  captionsRenditionFiles,
+  parseWebVtt,
   planLadder,
   probeMedia,
   renderPoster,
@@ -69,8 +72,8 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       const probe = await probeMedia(input, { timeoutMs: 60_000 });
       const plan = planLadder(validateSource(probe, limits));
 
-      // A re-run overwrites: clear what an earlier, interrupted run may have left.
-      await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+      // A re-run overwrites: clear the ladder an earlier, interrupted run may have left (captions/ stays).
+      await deps.storage.deletePrefix(`${objectKeys.privateMedia(videoId, 'hls')}/`);
       const put = (file: string, path: string) =>
         deps.storage.putFile(objectKeys.privateMedia(videoId, file), path, {
           contentType: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
@@ -78,7 +81,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
 
       const outDir = join(work, 'hls');
       const uploads: Array<Promise<unknown>> = [];
-      await transcodeLadder(plan, input, outDir, {
+      const { masterPlaylistPath } = await transcodeLadder(plan, input, outDir, {
         timeoutMs,
         signal: ctx.signal,
         onProgress: (p) => progress(3 + p * 0.87),
@@ -88,6 +91,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         },
       });
       await Promise.all(uploads);
+      await publishCaptionsIfAny(deps, videoId, plan.durationMs, masterPlaylistPath);
       progress(92);
 
       const posterPath = join(work, 'poster.jpg');
@@ -140,6 +144,21 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       await rm(work, { recursive: true, force: true });
     }
   };
+}
+
+/** The owner's captions (validated by the API, checked again here) become a subtitles rendition. */
+async function publishCaptionsIfAny(deps: WorkerDeps, videoId: string, durationMs: number, masterPath: string) {
+  const key = objectKeys.privateMedia(videoId, CAPTIONS_SOURCE);
+  if (!(await deps.storage.headObject(key))) return;
+  const source = await deps.storage.getObject(key);
+  const chunks: Buffer[] = [];
+  for await (const chunk of source.body) chunks.push(chunk as Buffer);
+  const files = captionsRenditionFiles(parseWebVtt(Buffer.concat(chunks)), durationMs, await readFile(masterPath, 'utf8'));
+  for (const [file, text] of Object.entries(files)) {
+    await deps.storage.putStream(objectKeys.privateMedia(videoId, `hls/${file}`), text, {
+      contentType: CONTENT_TYPES[extname(file)] ?? 'text/plain',
+    });
+  }
 }
 
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {

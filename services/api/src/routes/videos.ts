@@ -12,10 +12,12 @@ import {
   VideoIdParams,
 } from '@onward/contract';
 import { AppError, badRequest, conflict, isAppError, notFound, parseVideoMetadata } from '@onward/domain';
+import { CAPTIONS_MAX_BYTES, CAPTIONS_SOURCE, parseWebVtt, serialiseWebVtt } from '@onward/media';
 import { objectKeys } from '@onward/storage';
 import { deleteVideoMedia } from '../accounts/delete-account.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireUser, userOf } from '../plugins/auth.ts';
+import { applyCaptions } from '../videos/captions.ts';
 import { toOwnerVideo } from '../videos/owner-video.ts';
 import {
   assertDeclaredSize,
@@ -26,8 +28,22 @@ import {
   registerUploadedVideo,
 } from '../videos/upload-intake.ts';
 
-/** Room for the multipart envelope and text fields on top of the file itself. */
-const FORM_OVERHEAD_BYTES = 64 * 1024;
+/** Room for the multipart envelope, text fields and a captions file on top of the clip itself. */
+const FORM_OVERHEAD_BYTES = 64 * 1024 + CAPTIONS_MAX_BYTES;
+
+/** Reads a captions part, refusing it as soon as it passes the size limit. */
+async function readCaptions(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > CAPTIONS_MAX_BYTES) {
+      throw new AppError(413, 'captions_too_large', `Captions can be at most ${CAPTIONS_MAX_BYTES / 1024} KiB.`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
 
 export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Config }> = async (app, { deps, config }) => {
   async function findOwnVideo(videoId: string, ownerId: string) {
@@ -63,8 +79,9 @@ export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Con
       const videoId = randomUUID();
       const key = objectKeys.original(videoId);
       let stored = false;
+      let captions: string | undefined;
       const parts = request.parts({
-        limits: { fileSize: config.limits.uploadMaxBytes, files: 1, fields: 12, fieldSize: 4096, parts: 14 },
+        limits: { fileSize: config.limits.uploadMaxBytes, files: 2, fields: 12, fieldSize: 4096, parts: 15 },
       });
       try {
         for await (const part of parts) {
@@ -72,6 +89,11 @@ export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Con
             if (stored) throw badRequest('fields_after_file', 'Send the text fields before the file.');
             if (typeof part.value !== 'string') throw badRequest('invalid_field', `Field ${part.fieldname} must be text.`);
             fields[part.fieldname] = part.value;
+            continue;
+          }
+          if (part.fieldname === 'captions') {
+            if (captions) throw badRequest('duplicate_captions', 'Send one captions file.');
+            captions = serialiseWebVtt(parseWebVtt(await readCaptions(part.file)));
             continue;
           }
           if (part.fieldname !== 'video') {
@@ -88,11 +110,15 @@ export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Con
           if (result.bytes === 0) throw emptyFile();
           stored = true;
           request.log.info({ videoId, bytes: result.bytes }, 'original stored');
+          if (captions) {
+            await deps.storage.putStream(objectKeys.privateMedia(videoId, CAPTIONS_SOURCE), captions, { contentType: 'text/vtt' });
+          }
           const row = await registerUploadedVideo(deps, { videoId, ownerId: user.id, metadata });
           return reply.status(201).send({ video: toOwnerVideo(row) });
         }
       } catch (error) {
         await deps.storage.deleteObject(key).catch(() => {});
+        if (captions) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
         if (!isAppError(error) && (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(config);
         throw error;
       }
@@ -168,6 +194,41 @@ export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Con
       const video = await findOwnVideo(request.params.id, userOf(request).id);
       await deleteVideoMedia(deps, video.id);
       await deps.videos.deleteVideo(video.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.addContentTypeParser('text/vtt', { parseAs: 'buffer', bodyLimit: CAPTIONS_MAX_BYTES }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.put(
+    '/videos/:id/captions',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['videos'],
+        summary: 'Add or replace the captions of my video (WebVTT, text/vtt, at most 256 KiB)',
+        consumes: ['text/vtt'],
+        params: VideoIdParams,
+        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const video = await findOwnVideo(request.params.id, userOf(request).id);
+      if (!Buffer.isBuffer(request.body)) {
+        throw new AppError(415, 'unsupported_media_type', 'Send the captions as text/vtt.');
+      }
+      const cues = parseWebVtt(request.body);
+      if (!['processing', 'in_review', 'changes_requested'].includes(video.status)) {
+        throw conflict('not_editable', 'Captions can no longer be changed for this video.');
+      }
+      await deps.storage.putStream(objectKeys.privateMedia(video.id, CAPTIONS_SOURCE), serialiseWebVtt(cues), { contentType: 'text/vtt' });
+      // Already transcoded (or finished while we stored): publish the rendition now; otherwise the worker does.
+      const current = await deps.videos.findVideo(video.id);
+      if (current && current.status !== 'processing' && current.duration_ms) {
+        await applyCaptions(deps.storage, video.id, cues, current.duration_ms);
+      }
       return reply.status(204).send(null);
     },
   );
