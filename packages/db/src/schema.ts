@@ -13,6 +13,10 @@ export interface UsersTable {
   password_hash: string;
   role: ColumnType<Role, Role | undefined, Role>;
   verified_professional: ColumnType<boolean, boolean | undefined, boolean>;
+  sobriety_date: ColumnType<string | null, string | null | undefined, string | null>;
+  share_sobriety_date: ColumnType<boolean, boolean | undefined, boolean>;
+  daily_feed_limit: number | null;
+  hidden_warnings: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -44,6 +48,10 @@ export interface VideosTable {
   width: number | null;
   height: number | null;
   featured: ColumnType<boolean, boolean | undefined, boolean>;
+  claimed_by: string | null;
+  claim_expires_at: Date | null;
+  feed_slot: string | null;
+  original_deleted_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   published_at: Date | null;
@@ -65,7 +73,7 @@ export interface RenditionsTable {
   created_at: CreatedAt;
 }
 
-export type ReviewDecisionKind = 'approve' | 'request_changes' | 'reject' | 'remove' | 'unpublish';
+export type ReviewDecisionKind = 'approve' | 'request_changes' | 'reject' | 'remove' | 'unpublish' | 'dismiss_report';
 
 export interface ReviewDecisionsTable {
   id: Generated<string>;
@@ -88,6 +96,7 @@ export interface ReportsTable {
   reason: ReportReason;
   details: string | null;
   status: ColumnType<'open' | 'resolved' | 'dismissed', 'open' | undefined, 'resolved' | 'dismissed'>;
+  resolution: 'removed' | 'dismissed' | null;
   created_at: CreatedAt;
   resolved_at: Date | null;
   resolved_by: string | null;
@@ -99,7 +108,23 @@ export interface BlocksTable {
   created_at: CreatedAt;
 }
 
+export interface DailyAffirmationsTable {
+  day: string;
+  video_id: string;
+  chosen_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ReactionsTable {
+  video_id: string;
+  user_id: string;
+  kind: 'proud_of_you' | 'same_here' | 'thank_you' | 'sending_strength';
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  daily_affirmations: DailyAffirmationsTable;
+  reactions: ReactionsTable;
   users: UsersTable;
   sessions: SessionsTable;
   videos: VideosTable;

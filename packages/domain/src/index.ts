@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './roles.ts';
 export * from './video-status.ts';
 export * from './video-metadata.ts';
+export * from './milestones.ts';

@@ -159,6 +159,38 @@ export async function handleShimmedRequest(ctx: ShimContext, req: IncomingMessag
     sendXml(req, res, 200, `<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${deleted}</DeleteResult>`);
     return true;
   }
+  // ListParts (no pagination: an emulator never holds 1000 parts of one upload). @tus/s3-store needs it to
+  // find how much of a resumable upload is stored.
+  if (method === 'GET' && target.key !== '' && query.has('uploadId') && !query.has('partNumber')) {
+    const uploadId = query.get('uploadId') ?? '';
+    const dir = join(uploadsDir, uploadId);
+    const key = UPLOAD_ID.test(uploadId) ? await readFile(join(dir, 'key'), 'utf8').catch(() => undefined) : undefined;
+    if (key === undefined || key !== target.key) {
+      sendError(req, res, 404, 'NoSuchUpload', 'The specified upload does not exist.');
+      return true;
+    }
+    const numbers = (await readdir(dir))
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .sort((a, b) => a - b);
+    const parts: string[] = [];
+    for (const n of numbers) {
+      const [info, md5] = await Promise.all([stat(join(dir, String(n))), readFile(join(dir, `${n}.md5`), 'utf8')]);
+      parts.push(
+        `<Part><PartNumber>${n}</PartNumber><LastModified>${info.mtime.toISOString()}</LastModified>` +
+          `<ETag>&quot;${escapeXml(md5.trim())}&quot;</ETag><Size>${info.size}</Size></Part>`,
+      );
+    }
+    sendXml(
+      req,
+      res,
+      200,
+      `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(target.bucket)}</Bucket>` +
+        `<Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>` +
+        `${parts.join('')}</ListPartsResult>`,
+    );
+    return true;
+  }
   // ListMultipartUploads (no pagination: an emulator never has 1000 pending uploads)
   if (method === 'GET' && target.key === '' && query.has('uploads')) {
     if (!(await exists(join(ctx.directory, target.bucket)))) {
@@ -167,14 +199,16 @@ export async function handleShimmedRequest(ctx: ShimContext, req: IncomingMessag
     }
     const prefix = query.get('prefix') ?? '';
     const ids = await readdir(uploadsDir).catch(() => [] as string[]);
-    const uploads: { key: string; id: string }[] = [];
+    const uploads: { key: string; id: string; initiated: Date }[] = [];
     for (const id of ids.filter((name) => UPLOAD_ID.test(name)).sort()) {
-      const key = await readFile(join(uploadsDir, id, 'key'), 'utf8').catch(() => undefined);
-      if (key?.startsWith(prefix)) uploads.push({ key, id });
+      const keyFile = join(uploadsDir, id, 'key');
+      const key = await readFile(keyFile, 'utf8').catch(() => undefined);
+      const initiated = await stat(keyFile).then((s) => s.mtime, () => new Date());
+      if (key?.startsWith(prefix)) uploads.push({ key, id, initiated });
     }
     uploads.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const entries = uploads
-      .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${u.id}</UploadId></Upload>`)
+      .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${u.id}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
       .join('');
     sendXml(
       req,

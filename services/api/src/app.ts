@@ -16,6 +16,7 @@ import { adminUserRoutes } from './routes/admin-users.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
+import { resumableUploadRoutes } from './routes/resumable-uploads.ts';
 import { videoRoutes } from './routes/videos.ts';
 
 export interface BuildOptions {
@@ -87,6 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(meRoutes, { deps });
   await app.register(adminUserRoutes, { deps });
   await app.register(videoRoutes, { deps, config });
+  await app.register(resumableUploadRoutes, { deps, config });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

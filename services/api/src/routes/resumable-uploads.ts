@@ -35,6 +35,7 @@ import { ERRORS, type KvStore, Metadata, Server, type ServerOptions, type Upload
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { requireUser, userOf } from '../plugins/auth.ts';
+import { createRedisLocker } from '../videos/resumable-upload-lock.ts';
 import { assertUploadQuota, emptyFile, fileTooLarge, registerUploadedVideo } from '../videos/upload-intake.ts';
 
 export const RESUMABLE_UPLOADS_PATH = '/uploads/resumable';
@@ -250,7 +251,12 @@ function clientFieldsOf(upload: Upload): Record<string, string> {
 
 export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Config }> = async (app, { deps, config }) => {
   const store = createResumableUploadStore(config);
-  app.addHook('onClose', async () => store.close());
+  // One writer per upload across all API replicas (a retry may reach another replica than the dropped PATCH).
+  const locker = createRedisLocker(deps.redis, config.redis.prefix);
+  app.addHook('onClose', async () => {
+    store.close();
+    await locker.close();
+  });
 
   async function deleteUploadObjects(videoId: string) {
     for (const key of [objectKeys.original(videoId), ...objectKeys.resumableUploadSidecars(videoId)]) {
@@ -268,6 +274,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; c
   const tus = new JsonErrorTusServer({
     path: RESUMABLE_UPLOADS_PATH,
     datastore: store,
+    locker,
     maxSize: config.limits.uploadMaxBytes,
     // Same-origin API (the web app proxies /api/*): no CORS headers at all, like every other route.
     allowedOrigins: () => false,
@@ -374,7 +381,10 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; c
           '`Location: resumable/{uploadId}` (relative to this URL); send the bytes with PATCH there. The upload',
           'id becomes the video id. Unfinished uploads expire after 24 hours.',
         ].join(' '),
-        response: errorResponses(400, 401, 412, 413, 429),
+        response: {
+          201: { type: 'null', description: 'Created: `Location` (relative), `Upload-Expires`.' },
+          ...errorResponses(400, 401, 412, 413, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -391,12 +401,15 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; c
     byId,
     {
       preHandler: requireUser,
+      // @fastify/swagger leaves HEAD routes out unless asked; this one is a real endpoint of its own.
+      config: { swagger: { exposeHeadRoute: true } },
       schema: {
         tags: ['videos'],
         summary: 'How much of my resumable upload is stored (tus offset)',
         description:
           'Answers 200 with `Upload-Offset` (bytes stored; resume from there) and `Upload-Length`. Send ' +
           '`Tus-Resumable: 1.0.0`. 404 for an unknown, finished or someone else\'s upload; 410 once expired.',
+        response: { 200: { type: 'null', description: '`Upload-Offset` and `Upload-Length`.' }, ...errorResponses(401, 404, 410) },
       },
     },
     async (request, reply) => handOver(request, reply, { ...(await ownUpload(request)), log: request.log }),
@@ -416,7 +429,10 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; c
           '`processing`) and carries its id in `Onward-Video-Id`; follow it with GET /videos/{id}. A completed',
           'file that is empty or not a video is refused (400 empty_file, 415 unsupported_container) and deleted.',
         ].join(' '),
-        response: errorResponses(400, 401, 404, 409, 410, 413, 415, 429),
+        response: {
+          204: { type: 'null', description: 'Stored: the new `Upload-Offset`; when complete also `Onward-Video-Id`.' },
+          ...errorResponses(400, 401, 404, 409, 410, 413, 415, 429),
+        },
       },
     },
     async (request, reply) => handOver(request, reply, { ...(await ownUpload(request)), log: request.log }),
@@ -430,7 +446,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; c
         tags: ['videos'],
         summary: 'Abandon my resumable upload (tus termination)',
         description: 'Deletes every stored byte of an unfinished upload; answers 204. Send `Tus-Resumable: 1.0.0`.',
-        response: errorResponses(401, 404),
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...errorResponses(401, 404) },
       },
     },
     async (request, reply) => handOver(request, reply, { ...(await ownUpload(request)), log: request.log }),
