@@ -12,7 +12,7 @@ export interface ProbedVideoStream {
   /** Coded (stored) size, before rotation. */
   width: number;
   height: number;
-  /** Clockwise degrees the picture must be turned for display: 0, 90, 180 or 270. */
+  /** Clockwise degrees the picture is turned for display (as ffmpeg's autorotate applies it): 0, 90, 180 or 270. */
   rotation: 0 | 90 | 180 | 270;
   /** Sample aspect ratio (1 for square pixels). */
   sampleAspectRatio: number;

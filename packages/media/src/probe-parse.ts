@@ -54,7 +54,7 @@ export function rationalValue(r: Rational): number {
   return r.num / r.den;
 }
 
-/** Clockwise rotation for display, from the display matrix (counter-clockwise degrees) or the legacy rotate tag. */
+/** Clockwise degrees ffmpeg's autorotate turns the picture: display matrix angle (counter-clockwise) negated, or the rotate tag. */
 export function parseRotation(stream: RawStream): 0 | 90 | 180 | 270 {
   let clockwise = 0;
   const matrix = stream.side_data_list?.find((d) => d.side_data_type === 'Display Matrix');

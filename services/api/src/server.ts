@@ -3,6 +3,9 @@ import { ConfigError, loadConfigFromProcessEnv } from '@onward/config';
 import { migrateToLatest } from '@onward/db';
 import { buildApp } from './app.ts';
 import { createDeps } from './deps.ts';
+import { cleanUpExpiredResumableUploads } from './routes/resumable-uploads.ts';
+
+const HOUR_MS = 3_600_000;
 
 async function main() {
   const config = loadConfigFromProcessEnv();
@@ -24,6 +27,14 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ host: config.api.host, port: config.api.port });
+
+  // Abandoned resumable uploads expire after 24 h; sweep their parts hourly (idempotent across replicas).
+  const sweep = setInterval(() => {
+    cleanUpExpiredResumableUploads(config)
+      .then((removed) => removed > 0 && app.log.info({ removed }, 'expired resumable uploads removed'))
+      .catch((err: unknown) => app.log.warn({ err }, 'resumable upload sweep failed'));
+  }, HOUR_MS);
+  sweep.unref();
 }
 
 main().catch((error: unknown) => {
