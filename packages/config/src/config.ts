@@ -48,6 +48,8 @@ export interface Config {
     jobLockMs: number;
     /** How often workers look for jobs whose lock expired (stalled jobs). */
     stalledCheckMs: number;
+    /** How long an original is kept after publication or rejection (for re-processing), then deleted. */
+    originalRetentionHours: number;
   };
 }
 
@@ -134,6 +136,7 @@ export function loadConfig(env: Env): Config {
       tempDir: read.optional('MEDIA_TEMP_DIR'),
       jobLockMs: read.int('MEDIA_JOB_LOCK_MS', 30_000, 1_000, 600_000),
       stalledCheckMs: read.int('MEDIA_STALLED_CHECK_MS', 30_000, 1_000, 600_000),
+      originalRetentionHours: read.int('ORIGINAL_RETENTION_HOURS', 24, 0, 24 * 30),
     },
   };
 

@@ -5,13 +5,14 @@ import { type MediaJobs, QUEUE_NAMES } from './jobs.ts';
 
 export interface MediaQueue {
   enqueueProcessVideo(payload: MediaJobs['process-video'], opts?: { attempt?: number }): Promise<void>;
+  scheduleOriginalDeletion(payload: MediaJobs['delete-original'], delayMs: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createMediaQueue(options: QueueConnectionOptions): MediaQueue {
   const connection = createQueueConnection(options.redisUrl, 'producer');
-  const queue = new Queue<MediaJobs['process-video'], void, 'process-video'>(QUEUE_NAMES.media, {
+  const queue = new Queue<MediaJobs[keyof MediaJobs], unknown, keyof MediaJobs>(QUEUE_NAMES.media, {
     connection,
     prefix: options.prefix,
     defaultJobOptions: {
@@ -26,6 +27,9 @@ export function createMediaQueue(options: QueueConnectionOptions): MediaQueue {
       // A re-run (e.g. after changes were requested) gets a new id; a duplicate enqueue of the same run does not.
       const jobId = `process-video-${payload.videoId}-${opts.attempt ?? 0}`;
       await queue.add('process-video', payload, { jobId });
+    },
+    async scheduleOriginalDeletion(payload, delayMs) {
+      await queue.add('delete-original', payload, { jobId: `delete-original-${payload.videoId}`, delay: Math.max(0, delayMs) });
     },
     async ping() {
       await connection.ping();

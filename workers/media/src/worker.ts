@@ -5,11 +5,15 @@ import { createQueueConnection, type MediaJobName, type MediaJobs, QUEUE_NAMES }
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from './deps.ts';
-import { assertEveryJobHasAHandler, type JobHandlers } from './job-registry.ts';
+import { assertEveryJobHasAHandler, type JobContext, type JobHandlers, type JobOutcome } from './job-registry.ts';
+import { createDeleteOriginal } from './delete-original.ts';
 import { createProcessVideo } from './process-video.ts';
 
 export function createMediaWorker(config: Config, deps: WorkerDeps, log: Logger) {
-  const handlers: Partial<JobHandlers> = { 'process-video': createProcessVideo(deps, config, log) };
+  const handlers: Partial<JobHandlers> = {
+    'process-video': createProcessVideo(deps, config, log),
+    'delete-original': createDeleteOriginal(deps),
+  };
   assertEveryJobHasAHandler(handlers);
 
   const connection = createQueueConnection(config.redis.url, 'worker');
@@ -18,7 +22,7 @@ export function createMediaWorker(config: Config, deps: WorkerDeps, log: Logger)
     async (job, _token, signal) => {
       const controller = new AbortController();
       signal?.addEventListener('abort', () => controller.abort());
-      const handler = handlers[job.name];
+      const handler = handlers[job.name] as (payload: MediaJobs[MediaJobName], ctx: JobContext) => Promise<JobOutcome>;
       const outcome = await handler(job.data, {
         signal: controller.signal,
         attempt: job.attemptsMade + 1,

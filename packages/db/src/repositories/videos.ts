@@ -54,6 +54,10 @@ export function createVideoRepository(db: Db) {
       return result.numDeletedRows > 0n;
     },
 
+    async markOriginalDeleted(videoId: string) {
+      await db.updateTable('videos').set({ original_deleted_at: new Date() }).where('id', '=', videoId).execute();
+    },
+
     async setProgress(videoId: string, progress: number) {
       await db
         .updateTable('videos')
