@@ -1,14 +1,15 @@
 // Builds the S3 client. Works unchanged against AWS S3, Cloudflare R2, MinIO and the embedded emulator.
 import { createHash } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { AppError } from '@onward/domain';
 import type { StorageConfig } from './config.ts';
 
-export function createS3Client(cfg: StorageConfig): S3Client {
+/** The client settings every S3 client of the platform uses (ours, and libraries' such as the tus store). */
+export function s3ClientConfig(cfg: StorageConfig): S3ClientConfig {
   if (Boolean(cfg.accessKeyId) !== Boolean(cfg.secretAccessKey)) {
     throw new AppError(500, 'storage_misconfigured', 'S3 access key id and secret must be given together.');
   }
-  const client = new S3Client({
+  return {
     region: cfg.region,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
     forcePathStyle: cfg.forcePathStyle,
@@ -21,7 +22,15 @@ export function createS3Client(cfg: StorageConfig): S3Client {
     // adds checksums where the API demands one (DeleteObjects), which AWS, R2 and MinIO all accept.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  };
+}
+
+export function createS3Client(cfg: StorageConfig): S3Client {
+  return withDeleteObjectsContentMd5(new S3Client(s3ClientConfig(cfg)));
+}
+
+/** Makes DeleteObjects send Content-MD5 instead of CRC32 (see below); works on any client of this SDK. */
+export function withDeleteObjectsContentMd5<C extends S3Client>(client: C): C {
   client.middlewareStack.add(deleteObjectsContentMd5, {
     step: 'build',
     // after the SDK's flexibleChecksumsMiddleware (build step, normal priority) has added its CRC32 header

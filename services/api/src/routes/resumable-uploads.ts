@@ -29,7 +29,7 @@ import type { Config } from '@onward/config';
 import { errorResponses } from '@onward/contract';
 import { AppError, badRequest, isAppError, parseVideoMetadata } from '@onward/domain';
 import { looksLikeAcceptedContainer } from '@onward/media';
-import { objectKeys } from '@onward/storage';
+import { objectKeys, s3ClientConfig, withDeleteObjectsContentMd5 } from '@onward/storage';
 import { type MetadataValue, S3Store } from '@tus/s3-store';
 import { ERRORS, type KvStore, Metadata, Server, type ServerOptions, type Upload } from '@tus/server';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
@@ -165,6 +165,11 @@ export class ResumableUploadStore extends S3Store {
     await this.clearCache(id);
   }
 
+  /** deleteExpired() uses DeleteObjects; older MinIO and Ceph insist on Content-MD5 there. */
+  useContentMd5ForBulkDeletes(): void {
+    withDeleteObjectsContentMd5(this.client);
+  }
+
   close(): void {
     this.client.destroy();
   }
@@ -172,26 +177,16 @@ export class ResumableUploadStore extends S3Store {
 
 /** The tus data store on the configured bucket, with the same client settings as @onward/storage. */
 export function createResumableUploadStore(config: Config): ResumableUploadStore {
-  const s3 = config.s3;
-  return new ResumableUploadStore({
+  const store = new ResumableUploadStore({
     partSize: PART_SIZE,
     expirationPeriodInMilliseconds: RESUMABLE_UPLOAD_TTL_MS,
     // Tags only matter for bucket lifecycle rules keyed on them; not every S3-compatible server has tagging.
     useTags: false,
     cache: noCache,
-    s3ClientConfig: {
-      bucket: s3.bucket,
-      region: s3.region,
-      ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-      forcePathStyle: s3.forcePathStyle,
-      ...(s3.accessKeyId && s3.secretAccessKey
-        ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }
-        : {}),
-      // See packages/storage/src/s3-client.ts: no aws-chunked bodies, which S3-compatible servers mangle.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    },
+    s3ClientConfig: { bucket: config.s3.bucket, ...s3ClientConfig(config.s3) },
   });
+  store.useContentMd5ForBulkDeletes();
+  return store;
 }
 
 /**
