@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 import { type Config, ConfigError, loadConfig, loadConfigFromProcessEnv } from '@onward/config';
 import { createDb, migrateToLatest } from '@onward/db';
 import { createObjectStore, type EmbeddedS3, startEmbeddedS3 } from '@onward/storage';
+import { PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
+import { seedDemoContent } from './seed-demo.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
@@ -95,6 +97,26 @@ async function stop(code: number) {
   process.exit(code);
 }
 
+/** Private playback fetches presigned segment URLs straight from the bucket: let the web app's origin read them. */
+async function allowPlaybackFromTheWebApp(client: S3Client, config: Config) {
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: config.s3.bucket,
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedOrigins: [new URL(config.publicBaseUrl).origin],
+            AllowedMethods: ['GET', 'HEAD'],
+            AllowedHeaders: ['*'],
+            ExposeHeaders: ['Content-Length', 'Content-Range', 'ETag'],
+            MaxAgeSeconds: 3600,
+          },
+        ],
+      },
+    }),
+  );
+}
+
 async function buildWebIfNeeded() {
   say('building the web app (cached by turbo when unchanged)');
   await new Promise<void>((done, fail) => {
@@ -130,6 +152,7 @@ async function main() {
   say(applied.length ? `migrated: ${applied.join(', ')}` : 'database schema is up to date');
   const storage = createObjectStore(config.s3);
   await storage.ensureBucket();
+  if (embedded) await allowPlaybackFromTheWebApp(storage.client, config);
   storage.client.destroy();
 
   await buildWebIfNeeded();
@@ -152,6 +175,7 @@ async function main() {
   say(`  API          ${apiUrl}   (readiness: ${apiUrl}/readyz, OpenAPI: ${apiUrl}/openapi.json)`);
   say(`  S3           ${config.s3.endpoint ?? env.S3_ENDPOINT} bucket ${config.s3.bucket}`);
   say('Press Ctrl-C to stop.');
+  await seedDemoContent(config, apiUrl, say).catch((error: unknown) => say(`demo content was not seeded: ${String(error)}`));
 }
 
 process.on('SIGINT', () => void stop(0));

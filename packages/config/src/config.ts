@@ -12,6 +12,8 @@ export interface Config {
   web: { host: string; port: number; apiInternalUrl: string };
   /** Where people reach the app; https here turns on Secure cookies. */
   publicBaseUrl: string;
+  /** `npm start` seeds demo accounts and a few approved clips (never in production). */
+  demoContent: boolean;
   /** Base URL that published media is served from (a CDN in front of public/media); defaults to the API. */
   mediaBaseUrl: string | undefined;
   databaseUrl: string;
@@ -51,6 +53,12 @@ export interface Config {
     /** How long an original is kept after publication or rejection (for re-processing), then deleted. */
     originalRetentionHours: number;
   };
+  /** HMAC secret of the short-lived capabilities that let a player fetch unpublished playlists. */
+  playbackSigningSecret: string;
+  /** Key material for the HMAC that signs feed cursors, so a tampered cursor is refused. */
+  feedCursorSecret: string;
+  /** Optional JSON file overriding the built-in crisis resources; validated at start-up. */
+  crisisResourcesFile: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -95,6 +103,7 @@ export function loadConfig(env: Env): Config {
       ),
     },
     publicBaseUrl: publicBaseUrl.replace(/\/+$/, ''),
+    demoContent: nodeEnv !== 'production' && read.bool('DEMO_CONTENT', nodeEnv === 'development'),
     mediaBaseUrl: mediaBaseUrlRaw
       ? read.url('MEDIA_BASE_URL', mediaBaseUrlRaw, ['http:', 'https:']).replace(/\/+$/, '')
       : undefined,
@@ -138,6 +147,9 @@ export function loadConfig(env: Env): Config {
       stalledCheckMs: read.int('MEDIA_STALLED_CHECK_MS', 30_000, 1_000, 600_000),
       originalRetentionHours: read.int('ORIGINAL_RETENTION_HOURS', 24, 0, 24 * 30),
     },
+    playbackSigningSecret: read.required('PLAYBACK_SIGNING_SECRET', 'onward-development-playback-signing-secret'),
+    feedCursorSecret: read.required('FEED_CURSOR_SECRET', 'onward-development-feed-cursor-secret'),
+    crisisResourcesFile: read.optional('CRISIS_RESOURCES_FILE'),
   };
 
   if (Boolean(config.s3.accessKeyId) !== Boolean(config.s3.secretAccessKey)) {

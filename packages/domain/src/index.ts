@@ -5,3 +5,4 @@ export * from './roles.ts';
 export * from './video-status.ts';
 export * from './video-metadata.ts';
 export * from './milestones.ts';
+export * from './crisis-resources.ts';

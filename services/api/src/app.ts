@@ -14,9 +14,18 @@ import { authPlugin } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
 import { authRoutes } from './routes/auth.ts';
+import { blockRoutes } from './routes/blocks.ts';
+import { feedRoutes } from './routes/feed.ts';
+import { helpRoutes } from './routes/help.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
+import { playbackRoutes } from './routes/playback.ts';
+import { publicMediaRoutes } from './routes/public-media.ts';
+import { reactionRoutes } from './routes/reactions.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { resumableUploadRoutes } from './routes/resumable-uploads.ts';
+import { reviewRoutes } from './routes/review.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { videoRoutes } from './routes/videos.ts';
 
 export interface BuildOptions {
@@ -89,6 +98,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(adminUserRoutes, { deps });
   await app.register(videoRoutes, { deps, config });
   await app.register(resumableUploadRoutes, { deps, config });
+  await app.register(playbackRoutes, { deps, config });
+  await app.register(publicMediaRoutes, { deps });
+  await app.register(reviewRoutes, { deps, config });
+  await app.register(reportRoutes, { deps, config });
+  await app.register(feedRoutes, { deps, config });
+  await app.register(settingsRoutes, { deps });
+  await app.register(reactionRoutes, { deps });
+  await app.register(blockRoutes, { deps });
+  await app.register(helpRoutes, { config });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
