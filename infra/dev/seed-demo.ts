@@ -70,14 +70,19 @@ export async function seedDemoContent(config: Config, apiUrl: string, log: Log):
     const clinician = await users.findUserByHandle(DEMO_ACCOUNTS.clinician.handle);
     if (clinician) await users.setVerifiedProfessional(clinician.id, true);
 
-    const ids: string[] = [];
+    // Every clip is generated before anything is uploaded, so a failure leaves no half-seeded platform.
+    const paths: string[] = [];
     for (const [i, clip] of CLIPS.entries()) {
       const path = join(dir, `clip${i}.mp4`);
       await execFileAsync('ffmpeg', [
-        ...['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', `${clip.source}:duration=6`],
-        ...['-f', 'lavfi', '-i', `sine=frequency=${clip.tone}:duration=6`],
-        ...['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path],
+        ...['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', clip.source, '-f', 'lavfi', '-i', `sine=frequency=${clip.tone}`],
+        ...['-t', '6', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', path],
       ]);
+      paths.push(path);
+    }
+    const ids: string[] = [];
+    for (const [i, clip] of CLIPS.entries()) {
+      const path = paths[i] ?? '';
       const form = new FormData();
       form.set('title', clip.title);
       form.set('category', clip.category);
