@@ -33,7 +33,8 @@ export async function startBenchPlatform(options: { worker: boolean; env?: Recor
   };
   const children: ChildProcess[] = [];
   const start = (script: string) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    // node itself (not the tsx wrapper, which forks): the pid is the process whose memory is measured
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
     children.push(child);
     return child;
   };

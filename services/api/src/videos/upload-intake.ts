@@ -38,10 +38,11 @@ export const emptyFile = () => new AppError(400, 'empty_file', 'The file is empt
  * Matroska/WebM container, so a PDF renamed .mp4 is refused before it is stored. The worker's ffprobe
  * remains the real check.
  */
-export function containerSniffer(): Transform {
+export function containerSniffer(highWaterMark?: number): Transform {
   let head = Buffer.alloc(0);
   let decided = false;
   return new Transform({
+    ...(highWaterMark ? { highWaterMark } : {}),
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
       if (!decided) {
         head = Buffer.concat([head, chunk]);
