@@ -13,7 +13,7 @@ import { createDeps } from '../services/api/src/deps.ts';
 import { affirmationSeed, utcDay } from '../services/api/src/feed/daily.ts';
 import { keysetBranches } from '../services/api/src/feed/ordering.ts';
 import { authPlugin } from '../services/api/src/plugins/auth.ts';
-import { median } from './platform.ts';
+import { median } from './support/platform.ts';
 import cookiePlugin from '@fastify/cookie';
 import Fastify from 'fastify';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';

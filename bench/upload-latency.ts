@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateClip } from '../packages/media/test/clips.ts';
-import { median, startBenchPlatform } from './platform.ts';
+import { median, startBenchPlatform } from './support/platform.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag === -1 ? 5 : Number(process.argv[runsFlag + 1]);

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { createObjectStore } from '../packages/storage/src/index.ts';
-import { median, startBenchPlatform } from './platform.ts';
+import { median, startBenchPlatform } from './support/platform.ts';
 
 const mibFlag = process.argv.indexOf('--mib');
 const MIB = mibFlag === -1 ? 1024 : Number(process.argv[mibFlag + 1]);

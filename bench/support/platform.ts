@@ -4,10 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTemplateDatabase, dropDatabase } from '../packages/db/src/testing.ts';
-import { startEmbeddedS3 } from '../packages/storage/src/index.ts';
+import { createTemplateDatabase, dropDatabase } from '../../packages/db/src/testing.ts';
+import { startEmbeddedS3 } from '../../packages/storage/src/index.ts';
 
-export const root = resolve(import.meta.dirname, '..');
+export const root = resolve(import.meta.dirname, '../..');
 const adminUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function startBenchPlatform(options: { worker: boolean; env?: Record<string, string> }) {
