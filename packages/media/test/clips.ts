@@ -28,6 +28,8 @@ export interface ClipSpec {
   faststart?: boolean;
   /** Write the container to a pipe so it has no duration or cues (like browser MediaRecorder WebM). */
   viaPipe?: boolean;
+  /** Audio codec; Opus for WebM/MKV and AAC otherwise by default (Chromium's MediaRecorder MP4 carries Opus). */
+  audioCodec?: 'aac' | 'opus';
   /** x264 preset, "ultrafast" by default (benchmarks may want a realistic source). */
   preset?: string;
 }
@@ -68,7 +70,8 @@ export async function generateClip(spec: ClipSpec): Promise<string> {
   if (spec.audio) args.push('-map', '1:a');
   if (spec.vfr) args.push('-vf', "select='not(between(mod(n\\,30)\\,10\\,19))'", '-fps_mode', 'vfr');
   args.push(...videoCodecArgs(spec));
-  if (spec.audio) args.push(...(webmLike ? ['-c:a', 'libopus', '-b:a', '64k'] : ['-c:a', 'aac', '-b:a', '96k']));
+  const opus = spec.audioCodec ? spec.audioCodec === 'opus' : webmLike;
+  if (spec.audio) args.push(...(opus ? ['-c:a', 'libopus', '-b:a', '64k'] : ['-c:a', 'aac', '-b:a', '96k']));
   if (spec.gps) {
     // "location" becomes the ©xyz atom in MP4/MOV; the Apple key is the one iPhones write (mdta keys).
     args.push('-metadata', `location=${GPS_ISO6709}`, '-metadata', `com.apple.quicktime.location.ISO6709=${GPS_ISO6709}`);

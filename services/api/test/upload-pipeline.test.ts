@@ -140,7 +140,7 @@ describe('upload -> HLS ladder', () => {
 
   it.each([
     ['a MediaRecorder WebM (VP8/Opus, no duration in the header)', 'rec.webm', { container: 'webm', codec: 'vp8', viaPipe: true }],
-    ['an MP4 with VP9 (Chromium MediaRecorder "video/mp4")', 'rec-vp9.mp4', { container: 'mp4', codec: 'vp9' }],
+    ['an MP4 with VP9 and Opus (Chromium MediaRecorder "video/mp4")', 'rec-vp9.mp4', { container: 'mp4', codec: 'vp9', audioCodec: 'opus' }],
     ['a clip without audio', 'silent.mp4', { audio: false }],
   ] as const)('accepts %s', async (_what, name, spec) => {
     const source = await generateClip({
