@@ -12,6 +12,8 @@ export interface Config {
   web: { host: string; port: number; apiInternalUrl: string };
   /** Where people reach the app; https here turns on Secure cookies. */
   publicBaseUrl: string;
+  /** How long each API process reuses the shared first-page window of the feed (0: always ask the database). */
+  feedCacheMs: number;
   /** `npm start` seeds demo accounts and a few approved clips (never in production). */
   demoContent: boolean;
   /** Base URL that published media is served from (a CDN in front of public/media); defaults to the API. */
@@ -103,6 +105,7 @@ export function loadConfig(env: Env): Config {
       ),
     },
     publicBaseUrl: publicBaseUrl.replace(/\/+$/, ''),
+    feedCacheMs: read.int('FEED_CACHE_MS', nodeEnv === 'test' ? 0 : 3000, 0, 60_000),
     demoContent: nodeEnv !== 'production' && read.bool('DEMO_CONTENT', nodeEnv === 'development'),
     mediaBaseUrl: mediaBaseUrlRaw
       ? read.url('MEDIA_BASE_URL', mediaBaseUrlRaw, ['http:', 'https:']).replace(/\/+$/, '')

@@ -27,6 +27,7 @@ export interface FeedPageQuery {
 
 export interface FeedRow {
   id: string;
+  owner_id: string;
   featured: boolean;
   feed_slot: string | null;
   category: Category;
@@ -86,7 +87,7 @@ function branchFilters(branch: FeedBranch): RawBuilder<unknown>[] {
 
 /** Columns of a feed item: the creator's public profile and, for a logged-in viewer, their own reactions. */
 function itemColumns(viewer: FeedViewer | null) {
-  return sql`k.id, k.featured, k.feed_slot::text as feed_slot, k.category, k.title, k.description, k.milestone_days,
+  return sql`k.id, k.owner_id, k.featured, k.feed_slot::text as feed_slot, k.category, k.title, k.description, k.milestone_days,
     k.content_warnings, k.duration_ms, k.width, k.height, k.published_at, u.handle, u.verified_professional,
     case when u.share_sobriety_date then u.sobriety_date::text end as shared_sobriety_date,
     ${
@@ -154,6 +155,26 @@ export function createFeedRepository(db: Db) {
 
     async findFeedItem(videoId: string, viewer: FeedViewer | null) {
       const { rows } = await feedItemSql(videoId, viewer).execute(db);
+      return rows[0] ?? null;
+    },
+
+    /**
+     * What cutting a viewer's page from the shared window needs, in one statement: the daily limit, hidden
+     * warnings, every creator hidden by a block either way, and the viewer's own reactions on `videoIds`.
+     */
+    async findViewerFeedState(userId: string, videoIds: readonly string[]) {
+      const { rows } = await sql<{
+        daily_feed_limit: number | null;
+        hidden_warnings: string[];
+        hidden_creators: string[];
+        reactions: Record<string, string[]>;
+      }>`select u.daily_feed_limit, u.hidden_warnings,
+          array(select b.blocked_id from blocks b where b.blocker_id = u.id
+                union select b.blocker_id from blocks b where b.blocked_id = u.id) as hidden_creators,
+          coalesce((select json_object_agg(x.video_id, x.kinds) from (
+            select r.video_id, array_agg(r.kind order by r.kind) as kinds from reactions r
+            where r.user_id = u.id and r.video_id = any(${[...videoIds]}::uuid[]) group by r.video_id) x), '{}') as reactions
+        from users u where u.id = ${userId}`.execute(db);
       return rows[0] ?? null;
     },
 

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '@onward/config';
 import { AffirmationResponse, errorResponses, FeedQuery, FeedResponse } from '@onward/contract';
-import { createFeedRepository, type FeedViewer } from '@onward/db';
+import { createFeedRepository, type FeedRow, type FeedViewer } from '@onward/db';
 import { badRequest, CATEGORIES, type Category, crisisResourcesFor } from '@onward/domain';
 import type { AppDeps } from '../deps.ts';
 import { dailyLimitReached, endOfFeed } from '../feed/caught-up.ts';
@@ -12,6 +12,7 @@ import { loadCrisisResourceData } from '../feed/crisis-data.ts';
 import { createCursorCodec } from '../feed/cursor.ts';
 import { allowanceToday, SERVED_COUNTER_TTL_SECONDS, servedCounterKey, utcDay } from '../feed/daily.ts';
 import { feedKeyOf, toFeedItem } from '../feed/feed-item.ts';
+import { createShortCache, cutFirstPage, FEED_WINDOW, type FeedWindowKey, visibleTo } from '../feed/feed-window.ts';
 import { keysetBranches } from '../feed/ordering.ts';
 
 const DEFAULT_PAGE = 20;
@@ -29,6 +30,64 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Conf
   const cursors = createCursorCodec(config.feedCursorSecret);
   const affirmations = createDailyAffirmation(feed);
   const crisis = crisisResourcesFor(await loadCrisisResourceData(config.crisisResourcesFile), undefined).resources;
+  // First pages are cut from a window shared by everyone (see feed/feed-window.ts); 0 turns that off.
+  const windows =
+    config.feedCacheMs > 0
+      ? createShortCache(
+          (category: FeedWindowKey) =>
+            feed.findFeedPage({ category, branches: keysetBranches(null, category !== null), limit: FEED_WINDOW, viewer: null }),
+          config.feedCacheMs,
+        )
+      : null;
+  const affirmationRows = createShortCache((day: string) => affirmations.forViewer(day, null), config.feedCacheMs);
+
+  // A viewer's blocks, hidden warnings, limit and reactions on a window, kept as long as that window is: a new
+  // block or reaction shows in the first page within FEED_CACHE_MS (deeper pages read the database every time).
+  const viewerStates = new WeakMap<FeedRow[], Map<string, ReturnType<typeof feed.findViewerFeedState>>>();
+  function viewerStateFor(window: FeedRow[], userId: string, ids: string[]) {
+    let states = viewerStates.get(window);
+    if (!states) viewerStates.set(window, (states = new Map()));
+    let state = states.get(userId);
+    if (!state) {
+      state = feed.findViewerFeedState(userId, ids);
+      states.set(userId, state);
+      state.catch(() => states.delete(userId));
+    }
+    return state;
+  }
+
+  /** The first page from the shared window, or null when only the database can answer. */
+  async function firstPageFromWindow(category: Category | null, limit: number, user: { id: string } | null, day: string) {
+    if (!windows) return null;
+    const withAffirmation = category === null || category === 'affirmation';
+    const [window, affirmation] = await Promise.all([windows.get(category), withAffirmation ? affirmationRows.get(day) : null]);
+    const ids = [...window.map((row) => row.id), ...(affirmation ? [affirmation.id] : [])];
+    const counterKey = user ? servedCounterKey(user.id, day) : '';
+    const [state, served] = await Promise.all([
+      user ? viewerStateFor(window, user.id, ids) : null,
+      user ? deps.redis.get(counterKey) : null,
+    ]);
+    if (user && !state) return null;
+    const filter = state ? { hiddenCreators: new Set(state.hidden_creators), hiddenWarnings: new Set(state.hidden_warnings) } : null;
+    const allowance = allowanceToday(state?.daily_feed_limit ?? null, Number(served ?? 0), limit);
+    if (allowance === 0) return dailyLimitReached(crisis);
+    const rows = cutFirstPage(window, filter, allowance + 1);
+    if (!rows) return null;
+    const page = rows.slice(0, allowance);
+    const more = rows.length > allowance;
+    const last = page.at(-1);
+    if (user && page.length > 0) {
+      await deps.redis.multi().incrby(counterKey, page.length).expire(counterKey, SERVED_COUNTER_TTL_SECONDS).exec();
+    }
+    const withMine = (row: FeedRow): FeedRow => (state ? { ...row, my_reactions: state.reactions[row.id] ?? [] } : row);
+    const shownAffirmation = affirmation && visibleTo(affirmation, filter) ? withMine(affirmation) : null;
+    return {
+      items: page.map((row) => toFeedItem(config, withMine(row), day, user !== null)),
+      nextCursor: more && last ? cursors.encode(category ?? 'all', feedKeyOf(last)) : null,
+      ...(more ? { caughtUp: false } : endOfFeed()),
+      ...(withAffirmation ? { affirmation: shownAffirmation ? toFeedItem(config, shownAffirmation, day, user !== null) : null } : {}),
+    };
+  }
 
   app.get(
     '/feed',
@@ -50,6 +109,10 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Conf
       const after = request.query.cursor === undefined ? null : cursors.decode(scope, request.query.cursor);
       const day = utcDay();
       const user = request.user;
+      if (after === null) {
+        const fromWindow = await firstPageFromWindow(category, limit, user ? { id: user.id } : null, day);
+        if (fromWindow) return fromWindow;
+      }
 
       const viewer: FeedViewer | null = user ? { id: user.id } : null;
       const counterKey = user ? servedCounterKey(user.id, day) : '';
