@@ -160,11 +160,12 @@ async function main() {
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   run('api', 'tsx', ['services/api/src/server.ts'], env);
   run('worker', 'tsx', ['workers/media/src/main.ts'], env);
-  run('web', 'node', ['web/build/index.js'], {
+  run('web', 'node', ['web/server.js'], {
     ...env,
+    // served directly over http: the web server tells SvelteKit the protocol in this header itself
+    PROTOCOL_HEADER: 'x-forwarded-proto',
     HOST: config.web.host,
     PORT: String(config.web.port),
-    ORIGIN: config.publicBaseUrl,
     API_INTERNAL_URL: config.web.apiInternalUrl,
   });
 
