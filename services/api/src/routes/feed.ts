@@ -46,7 +46,10 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Conf
   const viewerStates = new WeakMap<FeedRow[], Map<string, ReturnType<typeof feed.findViewerFeedState>>>();
   function viewerStateFor(window: FeedRow[], userId: string, ids: string[]) {
     let states = viewerStates.get(window);
-    if (!states) viewerStates.set(window, (states = new Map()));
+    if (!states) {
+      states = new Map();
+      viewerStates.set(window, states);
+    }
     let state = states.get(userId);
     if (!state) {
       state = feed.findViewerFeedState(userId, ids);
