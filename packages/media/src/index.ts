@@ -49,6 +49,7 @@ export {
   CAPTIONS_PLAYLIST,
   CAPTIONS_SOURCE,
   type Cue,
+  type RenditionFile,
   captionsRenditionFiles,
   parseWebVtt,
   serialiseWebVtt,

@@ -74,6 +74,7 @@ describe('captions rendition', () => {
   it('writes a one-segment subtitle playlist covering the whole clip', () => {
     const files = captionsRenditionFiles(parseWebVtt(GOOD), 5000, master);
     expect(Object.keys(files).sort()).toEqual(['master.m3u8', 'subs/en/captions.vtt', 'subs/en/index.m3u8']);
-    expect(files['subs/en/index.m3u8']).toContain('#EXTINF:5.000,\ncaptions.vtt\n#EXT-X-ENDLIST');
+    expect(files['subs/en/index.m3u8']?.text).toContain('#EXTINF:5.000,\ncaptions.vtt\n#EXT-X-ENDLIST');
+    expect(files['subs/en/captions.vtt']?.contentType).toBe('text/vtt');
   });
 });

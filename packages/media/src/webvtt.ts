@@ -120,7 +120,18 @@ export const CAPTIONS_PLAYLIST = 'subs/en/index.m3u8';
  * The files that publish captions as an HLS subtitles rendition beside an existing ladder: the WebVTT file, its
  * one-segment playlist, and the master playlist with a SUBTITLES group (paths relative to the master).
  */
-export function captionsRenditionFiles(cues: readonly Cue[], durationMs: number, masterPlaylist: string): Record<string, string> {
+export interface RenditionFile {
+  text: string;
+  contentType: string;
+}
+
+const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+
+export function captionsRenditionFiles(
+  cues: readonly Cue[],
+  durationMs: number,
+  masterPlaylist: string,
+): Record<string, RenditionFile> {
   const seconds = Math.max(durationMs, cues.at(-1)?.endMs ?? 0) / 1000;
   const playlist = [
     '#EXTM3U',
@@ -134,9 +145,9 @@ export function captionsRenditionFiles(cues: readonly Cue[], durationMs: number,
     '',
   ].join('\n');
   return {
-    'subs/en/captions.vtt': serialiseWebVtt(cues),
-    'subs/en/index.m3u8': playlist,
-    'master.m3u8': withSubtitles(masterPlaylist),
+    'subs/en/captions.vtt': { text: serialiseWebVtt(cues), contentType: 'text/vtt' },
+    'subs/en/index.m3u8': { text: playlist, contentType: PLAYLIST_TYPE },
+    'master.m3u8': { text: withSubtitles(masterPlaylist), contentType: PLAYLIST_TYPE },
   };
 }
 

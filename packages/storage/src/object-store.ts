@@ -72,6 +72,8 @@ export interface ObjectStore {
   putFile(key: string, path: string, opts?: { contentType?: string; cacheControl?: string }): Promise<{ bytes: number }>;
   getObject(key: string, opts?: { range?: { start: number; end?: number }; signal?: AbortSignal }): Promise<GetObjectResult>;
   downloadToFile(key: string, path: string, opts?: { maxBytes?: number; signal?: AbortSignal }): Promise<{ bytes: number }>;
+  /** A small object (or range) read into memory; AppError 413 'object_too_large' beyond maxBytes, without reading on. */
+  getBytes(key: string, opts: { maxBytes: number; range?: { start: number; end?: number } }): Promise<Buffer>;
   headObject(key: string): Promise<{ size: number; contentType?: string } | null>;
   presignGet(
     key: string,
@@ -312,6 +314,27 @@ class S3ObjectStore implements ObjectStore {
       ...(res.ContentRange ? { contentRange: res.ContentRange } : {}),
       ...(res.ETag ? { etag: res.ETag } : {}),
     };
+  }
+
+  async getBytes(key: string, opts: { maxBytes: number; range?: { start: number; end?: number } }): Promise<Buffer> {
+    const tooLarge = () =>
+      new AppError(413, 'object_too_large', `The file is larger than the allowed ${opts.maxBytes} bytes.`);
+    const object = await this.getObject(key, opts.range ? { range: opts.range } : {});
+    if (object.contentLength > opts.maxBytes) {
+      object.body.destroy();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of object.body) {
+      size += (chunk as Buffer).length;
+      if (size > opts.maxBytes) {
+        object.body.destroy();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
   }
 
   async downloadToFile(

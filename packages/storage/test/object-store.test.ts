@@ -195,6 +195,18 @@ describe('copyObject', () => {
   });
 });
 
+describe('getBytes', () => {
+  it('reads a small object, or a range of it, into memory', async () => {
+    expect(await t.store.getBytes(KEY, { maxBytes: 1000 })).toEqual(BYTES);
+    expect(await t.store.getBytes(KEY, { maxBytes: 12, range: { start: 0, end: 11 } })).toEqual(BYTES.subarray(0, 12));
+  });
+
+  it('refuses an object larger than maxBytes with 413 object_too_large, and a missing key with 404', async () => {
+    await expect(t.store.getBytes(KEY, { maxBytes: 999 })).rejects.toMatchObject({ status: 413, code: 'object_too_large' });
+    await expect(t.store.getBytes(objectKeys.original(ID), { maxBytes: 10 })).rejects.toMatchObject({ code: 'object_not_found' });
+  });
+});
+
 describe('downloadToFile', () => {
   it('streams the object to disk (owner-only permissions)', async () => {
     const path = join(scratch, 'ok.bin');

@@ -92,7 +92,7 @@ beforeAll(async () => {
   );
   await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x288', '-frames:v', '1', join(dir, 'poster.jpg')]);
   const captions = captionsRenditionFiles(parseWebVtt('WEBVTT\n\n00:00.500 --> 00:02.000\nNinety days.\n'), 4000, MASTER);
-  for (const [file, text] of Object.entries(captions)) await writeFile(join(dir, 'hls', file), text);
+  for (const [file, { text }] of Object.entries(captions)) await writeFile(join(dir, 'hls', file), text);
 
   const logStream = new Writable({
     write(chunk, _encoding, done) {

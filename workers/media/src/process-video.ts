@@ -6,6 +6,7 @@ import { extname, join } from 'node:path';
 import type { Config } from '@onward/config';
 import { isAppError } from '@onward/domain';
 import {
+  CAPTIONS_MAX_BYTES,
   CAPTIONS_SOURCE,
   captionsRenditionFiles,
   parseWebVtt,
@@ -28,7 +29,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
   '.jpg': 'image/jpeg',
   '.json': 'application/json',
-  '.vtt': 'text/vtt',
 };
 
 export const GENERIC_FAILURE = 'We could not process this clip. Please try uploading it again.';
@@ -150,14 +150,10 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
 async function publishCaptionsIfAny(deps: WorkerDeps, videoId: string, durationMs: number, masterPath: string) {
   const key = objectKeys.privateMedia(videoId, CAPTIONS_SOURCE);
   if (!(await deps.storage.headObject(key))) return;
-  const source = await deps.storage.getObject(key);
-  const chunks: Buffer[] = [];
-  for await (const chunk of source.body) chunks.push(chunk as Buffer);
-  const files = captionsRenditionFiles(parseWebVtt(Buffer.concat(chunks)), durationMs, await readFile(masterPath, 'utf8'));
-  for (const [file, text] of Object.entries(files)) {
-    await deps.storage.putStream(objectKeys.privateMedia(videoId, `hls/${file}`), text, {
-      contentType: CONTENT_TYPES[extname(file)] ?? 'text/plain',
-    });
+  const source = await deps.storage.getBytes(key, { maxBytes: CAPTIONS_MAX_BYTES });
+  const files = captionsRenditionFiles(parseWebVtt(source), durationMs, await readFile(masterPath, 'utf8'));
+  for (const [file, { text, contentType }] of Object.entries(files)) {
+    await deps.storage.putStream(objectKeys.privateMedia(videoId, `hls/${file}`), text, { contentType });
   }
 }
 

@@ -14,25 +14,13 @@ function brokenPlaylist(): AppError {
 }
 
 async function readText(storage: ObjectStore, key: string): Promise<string> {
-  const object = await storage.getObject(key).catch((error: unknown) => {
-    if ((error as { code?: string }).code === 'object_not_found') throw notFound('That playlist');
+  const bytes = await storage.getBytes(key, { maxBytes: MAX_PLAYLIST_BYTES }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'object_not_found') throw notFound('That playlist');
+    if (code === 'object_too_large') throw brokenPlaylist();
     throw error;
   });
-  if (object.contentLength > MAX_PLAYLIST_BYTES) {
-    object.body.destroy();
-    throw brokenPlaylist();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of object.body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PLAYLIST_BYTES) {
-      object.body.destroy();
-      throw brokenPlaylist();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return bytes.toString('utf8');
 }
 
 /**

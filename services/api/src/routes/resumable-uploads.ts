@@ -260,10 +260,8 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; c
   }
 
   async function assertStoredContainer(videoId: string) {
-    const object = await deps.storage.getObject(objectKeys.original(videoId), { range: { start: 0, end: 11 } });
-    const chunks: Buffer[] = [];
-    for await (const chunk of object.body) chunks.push(chunk as Buffer);
-    if (!looksLikeAcceptedContainer(Buffer.concat(chunks))) throw unsupportedContainer();
+    const head = await deps.storage.getBytes(objectKeys.original(videoId), { range: { start: 0, end: 11 }, maxBytes: 12 });
+    if (!looksLikeAcceptedContainer(head)) throw unsupportedContainer();
   }
 
   const tus = new JsonErrorTusServer({
