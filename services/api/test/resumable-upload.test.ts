@@ -102,17 +102,22 @@ async function offsetOf(url: string, cookie: string): Promise<number> {
   return Number(res.headers.get('upload-offset'));
 }
 
+/** Headers of a tus PATCH carrying `length` bytes from `offset`. */
+function patchHeaders(cookie: string, offset: number, length: number) {
+  return {
+    ...TUS,
+    cookie,
+    'upload-offset': String(offset),
+    'content-type': 'application/offset+octet-stream',
+    'content-length': String(length),
+  };
+}
+
 /** A PATCH that sends `sent` bytes of `body` and then stalls (a half-open connection); `finish` ends it. */
 function patchThenStall(url: string, cookie: string, offset: number, body: Buffer, sent: number) {
   const req = httpRequest(url, {
     method: 'PATCH',
-    headers: {
-      ...TUS,
-      cookie,
-      'upload-offset': String(offset),
-      'content-type': 'application/offset+octet-stream',
-      'content-length': String(body.length),
-    },
+    headers: patchHeaders(cookie, offset, body.length),
   });
   const answered = new Promise<number | undefined>((resolve) => {
     req.on('error', () => resolve(undefined));
@@ -130,13 +135,7 @@ function patchThenDrop(url: string, cookie: string, offset: number, body: Buffer
   return new Promise((resolve) => {
     const req = httpRequest(url, {
       method: 'PATCH',
-      headers: {
-        ...TUS,
-        cookie,
-        'upload-offset': String(offset),
-        'content-type': 'application/offset+octet-stream',
-        'content-length': String(body.length),
-      },
+      headers: patchHeaders(cookie, offset, body.length),
     });
     req.on('error', () => resolve());
     req.on('response', (res) => {

@@ -11,6 +11,12 @@ import { requireUser, userOf } from '../plugins/auth.ts';
 const wrongPassword = () => new AppError(403, 'wrong_password', 'That is not your current password.');
 
 export const meRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+  /** Sensitive changes need the password again, not just the session. */
+  async function assertCurrentPassword(userId: string, password: string) {
+    const row = await deps.users.findUserById(userId);
+    if (!row || !(await verifyPassword(row.password_hash, password))) throw wrongPassword();
+  }
+
   app.get(
     '/me',
     {
@@ -36,8 +42,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app
     },
     async (request, reply) => {
       const me = userOf(request);
-      const row = await deps.users.findUserById(me.id);
-      if (!row || !(await verifyPassword(row.password_hash, request.body.currentPassword))) throw wrongPassword();
+      await assertCurrentPassword(me.id, request.body.currentPassword);
       assertAcceptablePassword(request.body.newPassword, me.handle);
       await deps.users.updatePasswordHash(me.id, await hashPassword(request.body.newPassword));
       await deps.sessions.deleteSessionsOfUser(me.id, me.sessionId);
@@ -58,8 +63,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app
     },
     async (request, reply) => {
       const me = userOf(request);
-      const row = await deps.users.findUserById(me.id);
-      if (!row || !(await verifyPassword(row.password_hash, request.body.password))) throw wrongPassword();
+      await assertCurrentPassword(me.id, request.body.password);
       await deleteAccountAndMedia(deps, me.id);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
