@@ -36,7 +36,13 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { requireUser, userOf } from '../plugins/auth.ts';
 import { createRedisLocker } from '../videos/resumable-upload-lock.ts';
-import { assertUploadQuota, emptyFile, fileTooLarge, registerUploadedVideo } from '../videos/upload-intake.ts';
+import {
+  assertUploadQuota,
+  emptyFile,
+  fileTooLarge,
+  registerUploadedVideo,
+  unsupportedContainer,
+} from '../videos/upload-intake.ts';
 
 export const RESUMABLE_UPLOADS_PATH = '/uploads/resumable';
 /** An upload not finished within this time expires (410) and is removed by cleanUpExpiredResumableUploads. */
@@ -80,8 +86,6 @@ const envelope = (code: string, message: string) => JSON.stringify({ error: { co
 
 const uploadNotFound = () => new AppError(404, 'upload_not_found', 'That upload was not found.');
 
-const unsupportedContainer = () =>
-  new AppError(415, 'unsupported_container', 'That file is not a video we can take. Please upload an MP4, MOV or WebM clip.');
 
 /** tus errors (thrown by @tus/server as these very objects) -> status, code and message of the envelope. */
 const TUS_ERRORS = new Map<unknown, [number, string, string]>([

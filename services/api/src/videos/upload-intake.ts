@@ -63,7 +63,7 @@ export function containerSniffer(highWaterMark?: number): Transform {
   });
 }
 
-const unsupportedContainer = () =>
+export const unsupportedContainer = () =>
   new AppError(415, 'unsupported_container', 'That file is not a video we can take. Please upload an MP4, MOV or WebM clip.');
 
 /**
