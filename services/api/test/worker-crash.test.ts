@@ -100,6 +100,8 @@ it('resumes a job whose worker was killed mid-transcode on another worker, exact
 
   const renditions = await api.deps.videos.listRenditions(id);
   expect(renditions.map((r) => r.height)).toEqual([1280, 854, 640]);
+  // the worker logs the finished job just after the status changes
+  await poll('the second worker to log the job', async () => (second.output().includes('"msg":"job finished"') ? true : undefined), 10_000);
   const finished = second
     .output()
     .split('\n')
