@@ -34,6 +34,8 @@ export interface Config {
   };
   auth: {
     sessionTtlDays: number;
+    /** How long an API process trusts a session lookup it made (revocations reach every process at once anyway). */
+    sessionCacheMs: number;
     loginMaxPerIp: number;
     loginMaxPerHandle: number;
     loginWindowSeconds: number;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env): Config {
     },
     auth: {
       sessionTtlDays: read.int('SESSION_TTL_DAYS', 30, 1, 365),
+      sessionCacheMs: read.int('SESSION_CACHE_MS', 5000, 0, 60_000),
       loginMaxPerIp: read.int('LOGIN_MAX_ATTEMPTS_PER_IP', 30, 1, 100_000),
       loginMaxPerHandle: read.int('LOGIN_MAX_FAILURES_PER_HANDLE', 10, 1, 100_000),
       loginWindowSeconds: read.int('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),

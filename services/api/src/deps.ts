@@ -4,6 +4,7 @@ import { createDb, createSessionRepository, createUserRepository, createVideoRep
 import { createMediaQueue, type MediaQueue } from '@onward/queue';
 import { createObjectStore, type ObjectStore } from '@onward/storage';
 import { Redis } from 'ioredis';
+import { createSessionCache, invalidatingRepositories } from './accounts/session-cache.ts';
 
 export interface AppDeps {
   db: Db;
@@ -26,17 +27,28 @@ export function createDeps(config: Config): AppDeps {
   // Without a listener ioredis logs reconnect errors as unhandled; readiness reports the outage instead.
   redis.on('error', () => {});
   const storage = createObjectStore(config.s3);
+  // Invalidations travel on their own connection: a subscribed connection can do nothing else.
+  const subscriber = config.auth.sessionCacheMs > 0 ? redis.duplicate() : null;
+  subscriber?.on('error', () => {});
+  const sessionCache = createSessionCache({
+    sessions: createSessionRepository(db),
+    ttlMs: config.auth.sessionCacheMs,
+    pubsub: subscriber ? { publisher: redis, subscriber, channel: `${config.redis.prefix}:session-invalidation` } : undefined,
+  });
+  const { users, sessions } = invalidatingRepositories(createUserRepository(db), createSessionRepository(db), sessionCache);
   const mediaQueue = createMediaQueue({ redisUrl: config.redis.url, prefix: `${config.redis.prefix}:bull` });
   return {
     db,
     redis,
     storage,
     mediaQueue,
-    users: createUserRepository(db),
-    sessions: createSessionRepository(db),
+    users,
+    sessions,
     videos: createVideoRepository(db),
     async close() {
+      await sessionCache.close();
       await Promise.allSettled([mediaQueue.close(), db.destroy()]);
+      subscriber?.disconnect();
       redis.disconnect();
       storage.client.destroy();
     },

@@ -19,6 +19,7 @@ export function createSessionRepository(db: Db) {
         .select([
           'sessions.id as session_id',
           'sessions.last_seen_at',
+          'sessions.expires_at',
           'users.id',
           'users.handle',
           'users.role',

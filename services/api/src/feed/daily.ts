@@ -15,12 +15,6 @@ export function servedCounterKey(userId: string, day: string): string {
 /** The counter outlives its day a little, so a late request never resets it; then it expires. */
 export const SERVED_COUNTER_TTL_SECONDS = 2 * 86_400;
 
-/** How many items a page may carry under a daily limit (null: no limit); 0 means the viewer is caught up. */
-export function allowanceToday(dailyLimit: number | null, servedToday: number, requested: number): number {
-  if (dailyLimit === null) return requested;
-  return Math.max(0, Math.min(requested, dailyLimit - servedToday));
-}
-
 /**
  * A uuid-shaped point derived from the day: the fallback affirmation is the first published affirmation whose id
  * is at or after it (wrapping around), so every replica picks the same video all day without storing anything.

@@ -2,7 +2,7 @@
 // daily affirmation.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '@onward/config';
-import { AffirmationResponse, errorResponses, FeedQuery, FeedResponse } from '@onward/contract';
+import { AffirmationResponse, errorResponses, type FeedItem, FeedQuery, FeedResponse } from '@onward/contract';
 import { createFeedRepository, type FeedRow, type FeedViewer } from '@onward/db';
 import { badRequest, CATEGORIES, type Category, crisisResourcesFor } from '@onward/domain';
 import type { AppDeps } from '../deps.ts';
@@ -10,10 +10,11 @@ import { dailyLimitReached, endOfFeed } from '../feed/caught-up.ts';
 import { createDailyAffirmation } from '../feed/daily-affirmation.ts';
 import { loadCrisisResourceData } from '../feed/crisis-data.ts';
 import { createCursorCodec } from '../feed/cursor.ts';
-import { allowanceToday, SERVED_COUNTER_TTL_SECONDS, servedCounterKey, utcDay } from '../feed/daily.ts';
+import { utcDay } from '../feed/daily.ts';
 import { feedKeyOf, toFeedItem } from '../feed/feed-item.ts';
 import { createShortCache, cutFirstPage, FEED_WINDOW, type FeedWindowKey, visibleTo } from '../feed/feed-window.ts';
 import { keysetBranches } from '../feed/ordering.ts';
+import { createServedCounter } from '../feed/served-counter.ts';
 
 const DEFAULT_PAGE = 20;
 
@@ -29,6 +30,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Conf
   const feed = createFeedRepository(deps.db);
   const cursors = createCursorCodec(config.feedCursorSecret);
   const affirmations = createDailyAffirmation(feed);
+  const served = createServedCounter(deps.redis);
   const crisis = crisisResourcesFor(await loadCrisisResourceData(config.crisisResourcesFile), undefined).resources;
   // First pages are cut from a window shared by everyone (see feed/feed-window.ts); 0 turns that off.
   const windows =
@@ -65,31 +67,35 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Conf
     const withAffirmation = category === null || category === 'affirmation';
     const [window, affirmation] = await Promise.all([windows.get(category), withAffirmation ? affirmationRows.get(day) : null]);
     const ids = [...window.map((row) => row.id), ...(affirmation ? [affirmation.id] : [])];
-    const counterKey = user ? servedCounterKey(user.id, day) : '';
-    const [state, served] = await Promise.all([
-      user ? viewerStateFor(window, user.id, ids) : null,
-      user ? deps.redis.get(counterKey) : null,
-    ]);
+    const state = user ? await viewerStateFor(window, user.id, ids) : null;
     if (user && !state) return null;
     const filter = state ? { hiddenCreators: new Set(state.hidden_creators), hiddenWarnings: new Set(state.hidden_warnings) } : null;
-    const allowance = allowanceToday(state?.daily_feed_limit ?? null, Number(served ?? 0), limit);
-    if (allowance === 0) return dailyLimitReached(crisis);
-    const rows = cutFirstPage(window, filter, allowance + 1);
+    const rows = cutFirstPage(window, filter, limit + 1);
     if (!rows) return null;
-    const page = rows.slice(0, allowance);
-    const more = rows.length > allowance;
+    const grant = user ? await served.grant(user.id, day, Math.min(limit, rows.length), state?.daily_feed_limit ?? null) : null;
+    if (grant?.limitReached) return dailyLimitReached(crisis);
+    const page = rows.slice(0, grant ? grant.granted : limit);
+    const more = rows.length > page.length;
     const last = page.at(-1);
-    if (user && page.length > 0) {
-      await deps.redis.multi().incrby(counterKey, page.length).expire(counterKey, SERVED_COUNTER_TTL_SECONDS).exec();
-    }
-    const withMine = (row: FeedRow): FeedRow => (state ? { ...row, my_reactions: state.reactions[row.id] ?? [] } : row);
-    const shownAffirmation = affirmation && visibleTo(affirmation, filter) ? withMine(affirmation) : null;
+    const asItem = (row: FeedRow) => windowItem(row, day, state ? (state.reactions[row.id] ?? []) : null);
     return {
-      items: page.map((row) => toFeedItem(config, withMine(row), day, user !== null)),
+      items: page.map(asItem),
       nextCursor: more && last ? cursors.encode(category ?? 'all', feedKeyOf(last)) : null,
       ...(more ? { caughtUp: false } : endOfFeed()),
-      ...(withAffirmation ? { affirmation: shownAffirmation ? toFeedItem(config, shownAffirmation, day, user !== null) : null } : {}),
+      ...(withAffirmation ? { affirmation: affirmation && visibleTo(affirmation, filter) ? asItem(affirmation) : null } : {}),
     };
+  }
+
+  // Window rows are shared by every viewer for the window's life: each becomes a feed item once per day, and only
+  // the viewer's own reactions are added per request.
+  const windowItems = new WeakMap<FeedRow, { day: string; item: FeedItem }>();
+  function windowItem(row: FeedRow, day: string, myReactions: string[] | null): FeedItem {
+    let known = windowItems.get(row);
+    if (!known || known.day !== day) {
+      known = { day, item: toFeedItem(config, row, day, false) };
+      windowItems.set(row, known);
+    }
+    return myReactions ? { ...known.item, myReactions: myReactions as NonNullable<FeedItem['myReactions']> } : known.item;
   }
 
   app.get(
@@ -118,25 +124,19 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Conf
       }
 
       const viewer: FeedViewer | null = user ? { id: user.id } : null;
-      const counterKey = user ? servedCounterKey(user.id, day) : '';
       const withAffirmation = after === null && (category === null || category === 'affirmation');
       // Everything at once: the page reads the viewer's blocks and hidden warnings itself, so nothing waits.
       // One row more than the page tells whether anything follows, without a count.
-      const [dailyLimit, served, rows, affirmation] = await Promise.all([
+      const [dailyLimit, rows, affirmation] = await Promise.all([
         user ? feed.findDailyFeedLimit(user.id) : null,
-        user ? deps.redis.get(counterKey) : null,
         feed.findFeedPage({ category, branches: keysetBranches(after, category !== null), limit: limit + 1, viewer }),
         withAffirmation ? affirmations.forViewer(day, viewer) : null,
       ]);
-      const allowance = allowanceToday(dailyLimit?.daily_feed_limit ?? null, Number(served ?? 0), limit);
-      if (allowance === 0) return dailyLimitReached(crisis);
-      const page = rows.slice(0, allowance);
-      const more = rows.length > allowance;
+      const grant = user ? await served.grant(user.id, day, Math.min(limit, rows.length), dailyLimit?.daily_feed_limit ?? null) : null;
+      if (grant?.limitReached) return dailyLimitReached(crisis);
+      const page = rows.slice(0, grant ? grant.granted : limit);
+      const more = rows.length > page.length;
       const last = page.at(-1);
-      if (user && page.length > 0) {
-        // Counted for every member, so a limit set mid-day includes what was already watched today.
-        await deps.redis.multi().incrby(counterKey, page.length).expire(counterKey, SERVED_COUNTER_TTL_SECONDS).exec();
-      }
       return {
         items: page.map((row) => toFeedItem(config, row, day, viewer !== null)),
         nextCursor: more && last ? cursors.encode(scope, feedKeyOf(last)) : null,
