@@ -45,6 +45,8 @@ export interface Config {
     uploadMaxDurationSeconds: number;
     uploadsPerDay: number;
     maxVideoPixels: number;
+    /** Reports a member may file per hour; crisis reports are never limited. */
+    reportsPerHour: number;
   };
   media: {
     ffmpegTimeoutSeconds: number;
@@ -144,6 +146,7 @@ export function loadConfig(env: Env): Config {
       uploadMaxDurationSeconds: read.int('UPLOAD_MAX_DURATION_SECONDS', 180, 1, 3600),
       uploadsPerDay: read.int('UPLOADS_PER_DAY', 20, 1, 10_000),
       maxVideoPixels: read.int('MAX_VIDEO_PIXELS', 4096 * 2304, 64 * 64, 8192 * 8192),
+      reportsPerHour: read.int('REPORTS_PER_HOUR', 10, 1, 10_000),
     },
     media: {
       ffmpegTimeoutSeconds: read.int('FFMPEG_TIMEOUT_SECONDS', 900, 10, 86_400),

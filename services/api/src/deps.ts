@@ -18,7 +18,11 @@ export interface AppDeps {
 }
 
 export function createDeps(config: Config): AppDeps {
-  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'onward-api' });
+  const db = createDb({
+    connectionString: config.databaseUrl,
+    applicationName: 'onward-api',
+    onIdleConnectionError: (error) => process.emitWarning(`idle Postgres connection lost: ${error.message}`),
+  });
   const redis = new Redis(config.redis.url, {
     keyPrefix: `${config.redis.prefix}:`,
     // Commands issued while (re)connecting wait briefly instead of failing; readiness has its own timeout.

@@ -174,3 +174,21 @@ describe('working through reports', () => {
     expect((await resolve(randomUUID(), who.reviewer, { action: 'dismiss', reason: 'x' })).statusCode).toBe(404);
   });
 });
+
+describe('report flooding', () => {
+  it('limits a member to REPORTS_PER_HOUR reports an hour (429 with Retry-After), but never a crisis report', async () => {
+    const flooder = await signUp(api.app, 'rp_flooder');
+    const limit = api.env.config.limits.reportsPerHour;
+    const ids = await Promise.all(Array.from({ length: limit + 2 }, () => video(true)));
+    for (const id of ids.slice(0, limit)) expect((await report(id, flooder, { reason: 'harassment' })).statusCode).toBe(201);
+    const refused = await report(ids[limit] as string, flooder, { reason: 'promotes_drug_use' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.code).toBe('too_many_reports');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3000);
+    const stored = await api.deps.db.selectFrom('reports').select('video_id').where('video_id', '=', ids[limit] as string).execute();
+    expect(stored).toHaveLength(0);
+    // A crisis concern always reaches the reviewers, and other members are not affected.
+    expect((await report(ids[limit] as string, flooder, { reason: 'crisis' })).statusCode).toBe(201);
+    expect((await report(ids[limit + 1] as string, who.bob, { reason: 'harassment' })).statusCode).toBe(201);
+  });
+});

@@ -11,7 +11,12 @@ export interface WorkerDeps {
 }
 
 export function createWorkerDeps(config: Config): WorkerDeps {
-  const db = createDb({ connectionString: config.databaseUrl, applicationName: 'onward-media-worker', maxConnections: 4 });
+  const db = createDb({
+    connectionString: config.databaseUrl,
+    applicationName: 'onward-media-worker',
+    maxConnections: 4,
+    onIdleConnectionError: (error) => process.emitWarning(`idle Postgres connection lost: ${error.message}`),
+  });
   const storage = createObjectStore(config.s3);
   return {
     db,

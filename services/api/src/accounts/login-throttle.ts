@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@onward/domain';
 import type { Redis } from 'ioredis';
+import { countInWindow, secondsLeft } from '../plugins/fixed-window.ts';
 
 export interface ThrottleLimits {
   maxPerIp: number;
@@ -21,10 +22,8 @@ function tooMany(retryAfterSeconds: number) {
 }
 
 export function createLoginThrottle(redis: Redis, limits: ThrottleLimits) {
-  async function count(key: string): Promise<number> {
-    const [[, value] = []] = (await redis.multi().incr(key).expire(key, limits.windowSeconds, 'NX').exec()) ?? [];
-    return Number(value);
-  }
+  const count = (key: string) => countInWindow(redis, key, limits.windowSeconds);
+  const ttl = (key: string) => secondsLeft(redis, key);
 
   return {
     /** Counts this attempt against the IP and refuses when the IP or the handle is over its limit. */
@@ -41,10 +40,6 @@ export function createLoginThrottle(redis: Redis, limits: ThrottleLimits) {
       await redis.del(handleKey(handle));
     },
   };
-
-  async function ttl(key: string): Promise<number> {
-    return Math.max(1, await redis.ttl(key));
-  }
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;

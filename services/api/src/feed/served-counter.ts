@@ -27,10 +27,10 @@ export interface Grant {
 type WithGrant = Redis & { feedGrant(key: string, wanted: number, limit: number, ttl: number): Promise<[number, number]> };
 
 export function createServedCounter(redis: Redis) {
-  if (!('feedGrant' in redis)) redis.defineCommand('feedGrant', { numberOfKeys: 1, lua: GRANT_SCRIPT });
   return {
     /** Counted for every member, so a limit set mid-day includes what was already watched today. */
     async grant(userId: string, day: string, wanted: number, dailyLimit: number | null): Promise<Grant> {
+      if (!('feedGrant' in redis)) redis.defineCommand('feedGrant', { numberOfKeys: 1, lua: GRANT_SCRIPT });
       const [served, granted] = await (redis as WithGrant).feedGrant(
         servedCounterKey(userId, day),
         wanted,

@@ -13,9 +13,10 @@ import {
   VideoIdParams,
 } from '@onward/contract';
 import { createReportRepository, createReviewRepository } from '@onward/db';
-import { conflict, notFound } from '@onward/domain';
+import { AppError, conflict, notFound } from '@onward/domain';
 import type { AppDeps } from '../deps.ts';
 import { requireRole, requireUser, userOf } from '../plugins/auth.ts';
+import { countInWindow, secondsLeft } from '../plugins/fixed-window.ts';
 import { decodeCursor, encodeCursor } from '../review/cursors.ts';
 import { resolveReport } from '../review/report-resolution.ts';
 import { toAuditEntry } from '../review/review-views.ts';
@@ -33,7 +34,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Co
         summary: 'Report a published video to the reviewers',
         params: VideoIdParams,
         body: ReportBody,
-        response: { 201: ReportCreatedResponse, ...errorResponses(400, 401, 404, 409) },
+        response: { 201: ReportCreatedResponse, ...errorResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -41,6 +42,15 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Co
       const video = await deps.videos.findVideo(request.params.id);
       // Anything not published answers exactly like a missing video: ids reveal nothing.
       if (video?.status !== 'published') throw notFound('That video');
+      // Mass reporting is limited per member; a crisis concern about someone is always heard.
+      if (request.body.reason !== 'crisis') {
+        const key = `reports:member:${me.id}`;
+        if ((await countInWindow(deps.redis, key, 3600)) > config.limits.reportsPerHour) {
+          throw new AppError(429, 'too_many_reports', 'You have filed many reports this hour. Please try again later.', {
+            retryAfterSeconds: await secondsLeft(deps.redis, key),
+          });
+        }
+      }
       const details = request.body.details?.trim() || null;
       const report = await reports.insertReport({ videoId: video.id, reporterId: me.id, reason: request.body.reason, details });
       if (!report) throw conflict('already_reported', 'You have already reported this video; reviewers will look at it.');
