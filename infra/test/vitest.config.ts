@@ -1,5 +1,6 @@
-// One vitest run, two projects: fast unit tests of pure code, and integration tests against the real
-// Postgres, Redis, S3 emulator (over HTTP) and ffmpeg. Run from the repository root.
+// One vitest run, three projects: fast unit tests of pure code, integration tests against the real
+// Postgres, Redis, S3 emulator (over HTTP) and ffmpeg, and browser (e2e)
+// tests in real Chromium against the whole platform. Run from the repository root.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -29,6 +30,19 @@ export default defineConfig({
           hookTimeout: 120_000,
           // 2 cores: ffmpeg-heavy files would starve each other if run all at once
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          root,
+          include: ['web/test/**/*.test.ts'],
+          exclude,
+          // real Chromium against one shared platform (API, worker, web server), started once per run
+          globalSetup: [fileURLToPath(new URL('./e2e/global-setup.ts', import.meta.url))],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
         },
       },
     ],
