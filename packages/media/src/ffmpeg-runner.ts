@@ -6,7 +6,7 @@
 // passed through it unchanged. Its kill() is also a plain SIGKILL without waiting for the process to be gone.
 import { AppError } from '@onward/domain';
 import { createProgressTracker } from './ffmpeg-progress.ts';
-import { runProcess } from './run-process.ts';
+import { type RunProcessOptions, runProcess } from './run-process.ts';
 
 export interface RunFfmpegOptions {
   timeoutMs: number;
@@ -19,6 +19,10 @@ export interface RunFfmpegOptions {
   nice?: number;
   ffmpegPath?: string;
   killGraceMs?: number;
+  /** Pipes for a y4m stream: stdin fed by the caller (an encoder) or stdout read by it (a decoder). */
+  stdinPipe?: boolean;
+  rawStdout?: boolean;
+  onSpawn?: RunProcessOptions['onSpawn'];
 }
 
 export interface FfmpegResult {
@@ -33,6 +37,9 @@ export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptio
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
+    ...(options.stdinPipe ? { stdinPipe: true } : {}),
+    ...(options.rawStdout ? { rawStdout: true } : {}),
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
     onStdout: (chunk) => {
       const percent = tracker.push(chunk);
       if (percent !== null) options.onProgress?.(percent);

@@ -1,11 +1,15 @@
 // @onward/media: probe and validate uploads, plan and run the HLS ladder, posters and storyboards.
 export { looksLikeAcceptedContainer } from './container-sniff.ts';
+export { type BlurSummary, type FaceBlurOptions, runBlurredLadder } from './faces/blur-stream.ts';
+export { createFaceTracker, type FaceTracker, type TrackedBox } from './faces/face-tracker.ts';
+export { createFrameDetector, type FrameDetector, type FrameDetectorOptions } from './faces/frame-detector.ts';
+export { type Box, enlargeBox, mosaicYuv420 } from './faces/obscure.ts';
 export { createProgressTracker, type ProgressTracker } from './ffmpeg-progress.ts';
 export { type FfmpegResult, type RunFfmpegOptions, runFfmpeg } from './ffmpeg-runner.ts';
 export { type FfprobeOptions, runFfprobe } from './ffprobe-runner.ts';
 export { avc1HighCodecString, chooseH264Level, type H264LevelChoice } from './h264-level.ts';
 export { decoderWhitelist, hardenedInputArgs, STRIP_METADATA_ARGS } from './input-args.ts';
-export { buildLadderArgs, buildLadderFilterGraph } from './ladder-args.ts';
+export { buildLadderArgs, buildLadderFilterGraph, buildY4mDecodeArgs, type LadderInputOptions } from './ladder-args.ts';
 export {
   type AudioPlan,
   type LadderPlan,

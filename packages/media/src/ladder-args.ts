@@ -30,13 +30,50 @@ export function buildLadderFilterGraph(rungs: readonly LadderRung[]): string {
   return parts.join(';');
 }
 
-export function buildLadderArgs(plan: LadderPlan, inputPath: string, outDir: string): string[] {
+export interface LadderInputOptions {
+  /**
+   * Take the pictures from a y4m stream on stdin (frames already decoded and changed, e.g. faces obscured) and
+   * only the sound from the upload; the upload's own video stream is then never decoded by the encoder.
+   */
+  videoFromStdin?: boolean;
+}
+
+/** The decoder half of a blurred ladder: the upload's video as autorotated yuv420p y4m on stdout, at `rate` fps. */
+export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string): string[] {
+  const top = plan.rungs[0];
+  if (!top) throw new Error('A ladder plan always has at least one rung');
+  return [
+    '-hide_banner',
+    '-v',
+    'error',
+    ...hardenedInputArgs(plan.source, inputPath),
+    '-map',
+    '0:v:0',
+    // Constant frames at the top rung's rate (y4m has no timestamps), at the display size with square pixels.
+    '-vf',
+    `fps=${rate(top.frameRate)},scale=w=${plan.source.displayWidth}:h=${plan.source.displayHeight}:flags=bicubic,setsar=1,format=yuv420p`,
+    '-f',
+    'yuv4mpegpipe',
+    '-strict',
+    '-1',
+    'pipe:1',
+  ];
+}
+
+export function buildLadderArgs(plan: LadderPlan, inputPath: string, outDir: string, input: LadderInputOptions = {}): string[] {
   const { rungs, audio } = plan;
-  const args = ['-hide_banner', '-v', 'error', '-y', ...hardenedInputArgs(plan.source, inputPath)];
+  const args = ['-hide_banner', '-v', 'error', '-y'];
+  if (input.videoFromStdin) {
+    args.push('-f', 'yuv4mpegpipe', '-i', 'pipe:0');
+    if (audio) args.push(...hardenedInputArgs(plan.source, inputPath));
+  } else {
+    args.push(...hardenedInputArgs(plan.source, inputPath));
+  }
+  const audioInput = input.videoFromStdin ? '1:a:0' : '0:a:0';
   args.push('-filter_complex', buildLadderFilterGraph(rungs));
   rungs.forEach((_, i) => {
     args.push('-map', `[v${i}]`);
-    if (audio) args.push('-map', '0:a:0');
+    if (audio) args.push('-map', audioInput);
   });
   args.push('-c:v', 'libx264', '-profile:v', 'high', '-sc_threshold', '0');
   // Time-based keyframes land on the same instants in every rung whatever its frame rate.

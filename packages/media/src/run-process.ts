@@ -1,6 +1,7 @@
 // Spawns one ffmpeg/ffprobe child with a deadline: SIGTERM then SIGKILL on timeout or abort, and settles only once
 // the child is really gone, so a timed-out job never leaves an encoder running behind it.
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { setPriority } from 'node:os';
 
 export interface RunProcessOptions {
@@ -15,6 +16,12 @@ export interface RunProcessOptions {
   /** Collect stdout into the result (ffprobe); off for ffmpeg, whose stdout is the progress stream. */
   collectStdout?: boolean;
   stderrTailBytes?: number;
+  /** Give the child a stdin pipe (a y4m stream fed by the caller); otherwise stdin is closed. */
+  stdinPipe?: boolean;
+  /** Leave stdout to the caller as raw bytes (a y4m stream); onStdout and collectStdout are then unused. */
+  rawStdout?: boolean;
+  /** Called once the child is spawned, to use its stdin/stdout pipes. */
+  onSpawn?: (child: ChildProcessByStdio<Writable | null, Readable, Readable>) => void;
 }
 
 export type ProcessOutcome =
@@ -31,7 +38,10 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       resolve({ kind: 'aborted', stdout: '', stderrTail: '' });
       return;
     }
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      stdio: [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let stdout = '';
     let stderrTail = '';
     let stopReason: 'timeout' | 'aborted' | null = null;
@@ -46,11 +56,16 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       }
     }
 
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      if (options.collectStdout) stdout += chunk;
-      options.onStdout?.(chunk);
-    });
+    if (!options.rawStdout) {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        if (options.collectStdout) stdout += chunk;
+        options.onStdout?.(chunk);
+      });
+    }
+    // A consumer that stops early (the encoder died) must not leave an EPIPE unhandled.
+    child.stdin?.on('error', () => {});
+    options.onSpawn?.(child);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderrTail = (stderrTail + chunk).slice(-tailBytes);

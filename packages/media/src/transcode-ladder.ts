@@ -2,6 +2,7 @@
 // master playlist, poster and storyboard. Each runs ffmpeg through runFfmpeg, so each is killed on timeout/abort.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BlurSummary, type FaceBlurOptions, runBlurredLadder } from './faces/blur-stream.ts';
 import { runFfmpeg } from './ffmpeg-runner.ts';
 import { buildLadderArgs } from './ladder-args.ts';
 import type { LadderPlan } from './ladder-plan.ts';
@@ -20,6 +21,8 @@ export interface TranscodeLadderOptions extends StepOptions {
   onProgress?: (percent: number) => void;
   /** Called for each finished output file, in order; playlists last, master.m3u8 very last. */
   onFile?: OutputFileHandler;
+  /** Obscure every face before encoding (decode -> detect/blur -> this same ladder); see faces/blur-stream.ts. */
+  blur?: FaceBlurOptions;
 }
 
 export async function transcodeLadder(
@@ -27,24 +30,27 @@ export async function transcodeLadder(
   inputPath: string,
   outDir: string,
   options: TranscodeLadderOptions,
-): Promise<{ masterPlaylistPath: string }> {
+): Promise<{ masterPlaylistPath: string; blur: BlurSummary | null }> {
   await Promise.all(plan.rungs.map((rung) => mkdir(join(outDir, rung.name), { recursive: true })));
   const watcher = options.onFile ? watchOutputs(outDir, options.onFile) : null;
+  const run = {
+    timeoutMs: options.timeoutMs,
+    durationMs: plan.durationMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.nice !== undefined ? { nice: options.nice } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  let blur: BlurSummary | null = null;
   try {
-    await runFfmpeg(buildLadderArgs(plan, inputPath, outDir), {
-      timeoutMs: options.timeoutMs,
-      durationMs: plan.durationMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.nice !== undefined ? { nice: options.nice } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    if (options.blur) blur = await runBlurredLadder(plan, inputPath, outDir, run, options.blur);
+    else await runFfmpeg(buildLadderArgs(plan, inputPath, outDir), run);
   } catch (error) {
     await watcher?.cancel();
     throw error;
   }
   const masterPlaylistPath = await writeMasterPlaylist(outDir, plan);
   await watcher?.finish();
-  return { masterPlaylistPath };
+  return { masterPlaylistPath, blur };
 }
 
 function stepRunOptions(options: StepOptions) {

@@ -1,0 +1,121 @@
+// Irreversible face obscuring on decoded yuv420p frames: every box becomes a coarse mosaic of at most
+// `maxBlocksAcross` blocks per side, each block one flat colour (its average). Averaging throws the detail away for
+// good, unlike a light Gaussian blur that deconvolution can partly undo. The block grid is anchored to the box, so it
+// moves with the face and successive frames do not sample the face at shifted offsets (no multi-frame
+// super-resolution from a grid the face slides across). Pixels outside the boxes are untouched.
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface MosaicOptions {
+  /** Most blocks across the box's longer side (default 8). */
+  maxBlocksAcross?: number;
+  /** Smallest block side in luma pixels (default 4; even). */
+  minBlock?: number;
+}
+
+/** The box clipped to the frame and widened to even coordinates (4:2:0 chroma covers 2x2 luma pixels). */
+export function alignBox(box: Box, width: number, height: number): Box | null {
+  const x0 = Math.max(0, Math.floor(box.x / 2) * 2);
+  const y0 = Math.max(0, Math.floor(box.y / 2) * 2);
+  const x1 = Math.min(width, Math.ceil((box.x + box.width) / 2) * 2);
+  const y1 = Math.min(height, Math.ceil((box.y + box.height) / 2) * 2);
+  if (x1 <= x0 || y1 <= y0) return null;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Luma block side for a box: even, at least minBlock, and no more than maxBlocksAcross blocks on the long side. */
+export function mosaicBlockSize(box: Box, options: MosaicOptions = {}): number {
+  const maxBlocks = options.maxBlocksAcross ?? 8;
+  const minBlock = options.minBlock ?? 4;
+  const side = Math.ceil(Math.max(box.width, box.height) / maxBlocks);
+  return Math.max(minBlock, Math.ceil(side / 2) * 2);
+}
+
+function mosaicPlane(
+  plane: Buffer,
+  offset: number,
+  stride: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  block: number,
+): void {
+  for (let by = y0; by < y1; by += block) {
+    const ey = Math.min(by + block, y1);
+    for (let bx = x0; bx < x1; bx += block) {
+      const ex = Math.min(bx + block, x1);
+      let sum = 0;
+      for (let y = by; y < ey; y++) {
+        const row = offset + y * stride;
+        for (let x = bx; x < ex; x++) sum += plane[row + x] as number;
+      }
+      const mean = Math.round(sum / ((ey - by) * (ex - bx)));
+      for (let y = by; y < ey; y++) {
+        const row = offset + y * stride;
+        plane.fill(mean, row + bx, row + ex);
+      }
+    }
+  }
+}
+
+/** Mosaics each box of a yuv420p frame in place. Returns the boxes actually changed (aligned, clipped). */
+export function mosaicYuv420(frame: Buffer, width: number, height: number, boxes: readonly Box[], options: MosaicOptions = {}): Box[] {
+  const chromaWidth = Math.ceil(width / 2);
+  const chromaHeight = Math.ceil(height / 2);
+  const uOffset = width * height;
+  const vOffset = uOffset + chromaWidth * chromaHeight;
+  const done: Box[] = [];
+  for (const raw of boxes) {
+    const box = alignBox(raw, width, height);
+    if (!box) continue;
+    const block = mosaicBlockSize(box, options);
+    mosaicPlane(frame, 0, width, box.x, box.y, box.x + box.width, box.y + box.height, block);
+    const cx0 = box.x / 2;
+    const cy0 = box.y / 2;
+    const cx1 = Math.min(chromaWidth, (box.x + box.width) / 2);
+    const cy1 = Math.min(chromaHeight, (box.y + box.height) / 2);
+    mosaicPlane(frame, uOffset, chromaWidth, cx0, cy0, cx1, cy1, block / 2);
+    mosaicPlane(frame, vOffset, chromaWidth, cx0, cy0, cx1, cy1, block / 2);
+    done.push(box);
+  }
+  return done;
+}
+
+/** A box scaled by `factor` about its centre (the detector's tight box -> the area to obscure). */
+export function enlargeBox(box: Box, factor: number): Box {
+  const width = box.width * factor;
+  const height = box.height * factor;
+  return { x: box.x + box.width / 2 - width / 2, y: box.y + box.height / 2 - height / 2, width, height };
+}
+
+/** BT.601 limited-range yuv420p -> RGB24 (what the face detector takes). */
+export function yuv420ToRgb(frame: Buffer, width: number, height: number, out?: Uint8Array): Uint8Array {
+  const rgb = out ?? new Uint8Array(width * height * 3);
+  const chromaWidth = Math.ceil(width / 2);
+  const uOffset = width * height;
+  const vOffset = uOffset + chromaWidth * Math.ceil(height / 2);
+  let o = 0;
+  for (let y = 0; y < height; y++) {
+    const crow = (y >> 1) * chromaWidth;
+    const yrow = y * width;
+    for (let x = 0; x < width; x++) {
+      const c = 1.164 * ((frame[yrow + x] as number) - 16);
+      const u = (frame[uOffset + crow + (x >> 1)] as number) - 128;
+      const v = (frame[vOffset + crow + (x >> 1)] as number) - 128;
+      // +0.5: the typed array truncates, so this rounds
+      const r = c + 1.596 * v + 0.5;
+      const g = c - 0.392 * u - 0.813 * v + 0.5;
+      const b = c + 2.017 * u + 0.5;
+      rgb[o++] = r < 0 ? 0 : r > 255 ? 255 : r;
+      rgb[o++] = g < 0 ? 0 : g > 255 ? 255 : g;
+      rgb[o++] = b < 0 ? 0 : b > 255 ? 255 : b;
+    }
+  }
+  return rgb;
+}
