@@ -56,6 +56,8 @@ export interface Config {
     jobLockMs: number;
     /** How often workers look for jobs whose lock expired (stalled jobs). */
     stalledCheckMs: number;
+    /** Face detection runs on every Nth decoded frame (and the last) when faces are blurred; tracking fills in. */
+    faceDetectEvery: number;
     /** How long an original is kept after publication or rejection (for re-processing), then deleted. */
     originalRetentionHours: number;
   };
@@ -154,6 +156,7 @@ export function loadConfig(env: Env): Config {
       tempDir: read.optional('MEDIA_TEMP_DIR'),
       jobLockMs: read.int('MEDIA_JOB_LOCK_MS', 30_000, 1_000, 600_000),
       stalledCheckMs: read.int('MEDIA_STALLED_CHECK_MS', 30_000, 1_000, 600_000),
+      faceDetectEvery: read.int('FACE_DETECT_EVERY', 5, 1, 30),
       originalRetentionHours: read.int('ORIGINAL_RETENTION_HOURS', 24, 0, 24 * 30),
     },
     playbackSigningSecret: read.required('PLAYBACK_SIGNING_SECRET', 'onward-development-playback-signing-secret'),

@@ -32,7 +32,7 @@ export {
   type MediaLimits,
 } from './media-limits.ts';
 export type { MediaProbe, ProbedAudioStream, ProbedVideoStream, Rational } from './media-probe.ts';
-export { posterArgs, posterRung, posterTimeSeconds } from './poster-args.ts';
+export { posterArgs, posterFromLadderArgs, posterRung, posterTimeSeconds } from './poster-args.ts';
 export { type ProbeMediaOptions, probeMedia } from './probe.ts';
 export { probeHeaderArgs, probePacketArgs } from './probe-args.ts';
 export { looksVariableFrameRate, parseProbe, parseRational, parseRotation, summarisePackets } from './probe-parse.ts';

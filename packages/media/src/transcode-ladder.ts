@@ -6,7 +6,7 @@ import { type BlurSummary, type FaceBlurOptions, runBlurredLadder } from './face
 import { runFfmpeg } from './ffmpeg-runner.ts';
 import { buildLadderArgs } from './ladder-args.ts';
 import type { LadderPlan } from './ladder-plan.ts';
-import { posterArgs } from './poster-args.ts';
+import { posterArgs, posterFromLadderArgs } from './poster-args.ts';
 import { planStoryboard, type StoryboardPlan, storyboardArgs } from './storyboard-args.ts';
 import { writeMasterPlaylist } from './variant-bandwidth.ts';
 import { type OutputFileHandler, watchOutputs } from './watch-outputs.ts';
@@ -61,8 +61,15 @@ function stepRunOptions(options: StepOptions) {
   };
 }
 
-export async function renderPoster(plan: LadderPlan, inputPath: string, outPath: string, options: StepOptions): Promise<void> {
-  await runFfmpeg(posterArgs(plan, inputPath, outPath), stepRunOptions(options));
+/** From the upload, or with `fromLadderDir` from the encoded ladder (always when faces were obscured). */
+export async function renderPoster(
+  plan: LadderPlan,
+  inputPath: string,
+  outPath: string,
+  options: StepOptions & { fromLadderDir?: string },
+): Promise<void> {
+  const args = options.fromLadderDir ? posterFromLadderArgs(plan, options.fromLadderDir, outPath) : posterArgs(plan, inputPath, outPath);
+  await runFfmpeg(args, stepRunOptions(options));
 }
 
 /** Needs the finished ladder in ladderDir. */

@@ -81,7 +81,10 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
 
       const outDir = join(work, 'hls');
       const uploads: Array<Promise<unknown>> = [];
-      const { masterPlaylistPath } = await transcodeLadder(plan, input, outDir, {
+      // Faces are obscured on the decoded frames before the one ladder encode: no unblurred frame is ever encoded.
+      const blur = video.blur_faces ? { detector: await deps.faceDetector(), detectEvery: config.media.faceDetectEvery } : null;
+      const { masterPlaylistPath, blur: blurred } = await transcodeLadder(plan, input, outDir, {
+        ...(blur ? { blur } : {}),
         timeoutMs,
         signal: ctx.signal,
         onProgress: (p) => progress(3 + p * 0.87),
@@ -91,11 +94,13 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         },
       });
       await Promise.all(uploads);
+      if (blurred) log.info({ videoId, ...blurred }, 'faces obscured');
       await publishCaptionsIfAny(deps, videoId, plan.durationMs, masterPlaylistPath);
       progress(92);
 
       const posterPath = join(work, 'poster.jpg');
-      await renderPoster(plan, input, posterPath, { timeoutMs, signal: ctx.signal });
+      // With blurred faces the poster comes from the encoded (obscured) ladder, never from the upload.
+      await renderPoster(plan, input, posterPath, { timeoutMs, signal: ctx.signal, ...(blur ? { fromLadderDir: outDir } : {}) });
       await put('poster.jpg', posterPath);
       const storyboardPath = join(work, 'storyboard.jpg');
       const storyboard = await renderStoryboard(plan, outDir, storyboardPath, { timeoutMs, signal: ctx.signal });
@@ -127,6 +132,8 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         if (!(await deps.videos.findVideo(videoId))) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
         return { status: 'skipped', reason: 'video changed while processing' };
       }
+      // Nobody may ever see the faces the owner asked to hide: the upload goes as soon as the blurred ladder is in.
+      if (blur) await deps.storage.deleteObject(objectKeys.original(videoId));
       return { status: 'done' };
     } catch (error) {
       const lastAttempt = ctx.attempt >= ctx.maxAttempts;
