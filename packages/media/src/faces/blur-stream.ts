@@ -2,9 +2,10 @@
 //
 //   ffmpeg (decode, autorotate, constant rate) --y4m--> this process --y4m--> ffmpeg (the HLS ladder + upload's audio)
 //
-// Frames are held back until the detection after them is known, because a box between two detections is
-// interpolated: with detection every N frames, at most about 2N+1 decoded frames are in memory, and the detection
-// of the next interval runs while the current one is obscured and written. The encoder only ever receives
+// Frames are held back until the tracker is done with them: a box between two detections is interpolated, and a
+// face first seen at a detection is extended back over the two intervals before it. With detection every N frames
+// at most about 3N+1 decoded frames are in memory (1080x1920, N=5: about 50 MB), and the next detection runs while
+// earlier frames are obscured and written. The encoder only ever receives
 // obscured frames; nothing unblurred is written to disk or to the output.
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
@@ -101,12 +102,7 @@ async function obscureStream(input: Readable, output: Writable, blur: FaceBlurOp
     written++;
   };
 
-  /** The detection of frame d is known: obscure and write every frame before it. */
-  const advance = async (d: number) => {
-    const found = detections.get(d);
-    if (!found) throw new Error(`no detection was started for frame ${d}`);
-    const perFrame = tracker.advance(d, await abortable(found, signal));
-    detections.delete(d);
+  const emitOldest = async (perFrame: TrackedBox[][]) => {
     for (const boxes of perFrame) {
       const frame = pending.shift();
       if (!frame) throw new Error('blur stream: frame bookkeeping went wrong');
@@ -114,8 +110,18 @@ async function obscureStream(input: Readable, output: Writable, blur: FaceBlurOp
     }
   };
 
+  /** The detection of frame d is known: the tracker releases the frames it no longer needs to amend. */
+  const advance = async (d: number) => {
+    const found = detections.get(d);
+    if (!found) throw new Error(`no detection was started for frame ${d}`);
+    const released = tracker.advance(d, await abortable(found, signal));
+    detections.delete(d);
+    await emitOldest(released);
+  };
+
   for await (const frame of readY4mFrames(input, (h) => {
     header = h;
+    tracker.setFrameSize(h.width, h.height);
     headerWritten = write(output, y4mHeaderBytes(h), signal);
   })) {
     if (written === 0) await headerWritten;
@@ -134,10 +140,9 @@ async function obscureStream(input: Readable, output: Writable, blur: FaceBlurOp
   if (!detections.has(last.index) && last.index % every !== 0) detect(last);
   for (let d = nextToAdvance; d < last.index; d += every) await advance(d);
   await advance(last.index);
-  // The last frame itself: every face alive at its (always run) detection.
-  const final = pending.shift();
-  if (!final || pending.length > 0) throw new Error('blur stream: frame bookkeeping went wrong at the end');
-  await emit(final, tracker.current());
+  // What the tracker still held back, then the last frame itself (every face alive at its detection).
+  await emitOldest(tracker.finish());
+  if (pending.length > 0) throw new Error('blur stream: frame bookkeeping went wrong at the end');
   return { frames: written, width, height, detections: detectionCount, tracks: trackIds.size };
 }
 

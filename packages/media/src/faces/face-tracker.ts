@@ -1,11 +1,14 @@
 // From detections every N frames to a box for every face in every frame. Pure and incremental: the blur stream
-// calls `advance(b, boxes)` when the detection of frame b is known, and gets the boxes to obscure for every frame
-// of the interval [a, b) since the previous detection a.
+// calls `advance(d, boxes)` as each detection becomes known and gets back the final boxes of the oldest frames
+// (one interval behind, so that a face first seen at d can still be extended back over two intervals), then
+// `finish()` after the last detection for everything left, including the last frame itself.
 //
 // Rules (issue 5): faces are matched across detections and their boxes interpolated in between; a fast mover's
 // box covers the area it sweeps; a face lost by the detector is held (moving on with its last velocity) for one
-// more interval; a new face is extended back over the interval before it was first seen; the last frame is always
-// a detection (the caller's job). Every output box is the detector's box enlarged by `enlarge` about its centre.
+// more interval; a new face is extended back over the two intervals before it was first seen (one missed
+// detection at its birth is covered too), and one first seen near the frame's edge is stretched to that edge
+// there, because that is where it came in; the last frame is always a detection (the caller's job). Every output
+// box is the detector's box enlarged by `enlarge` about its centre.
 import { type Box, enlargeBox } from './obscure.ts';
 
 export interface TrackerOptions {
@@ -118,7 +121,7 @@ export function createFaceTracker(options: TrackerOptions = {}) {
           // Lost: keep covering where it was, moving on as it moved, and everything in between.
           box = boundingBox([pair.from, at(f + 1)]);
         } else {
-          // New: it was not seen at a, so it may have walked in from anywhere near; cover where it is first seen.
+          // New: not seen at a; cover where it is first seen, stretched to a frame edge it is near.
           box = pair.to;
         }
         out.push({ trackId: pair.id, ...enlargeBox(box, enlarge) });
@@ -128,10 +131,32 @@ export function createFaceTracker(options: TrackerOptions = {}) {
     return frames;
   }
 
+  /** Where a face first seen at `box` may have been before: there, or on its way in from a frame edge it is near. */
+  function arrival(box: Box): Box {
+    if (!frameSize) return box;
+    const near = Math.max(box.width, box.height);
+    let { x, y } = box;
+    let x1 = box.x + box.width;
+    let y1 = box.y + box.height;
+    if (x < near) x = Math.min(x, 0);
+    if (y < near) y = Math.min(y, 0);
+    if (frameSize.width - x1 < near) x1 = Math.max(x1, frameSize.width);
+    if (frameSize.height - y1 < near) y1 = Math.max(y1, frameSize.height);
+    return { x, y, width: x1 - x, height: y1 - y };
+  }
+
+  let pending: TrackedBox[][] = [];
+  let frameSize: { width: number; height: number } | null = null;
+
   return {
+    /** The frame size, so faces near its edges can be extended to them (optional; without it boxes stay put). */
+    setFrameSize(width: number, height: number) {
+      frameSize = { width, height };
+    },
+
     /**
-     * The detection of frame `frame` is known. Returns the boxes to obscure for each frame since the previous
-     * detection (exclusive of `frame` itself): an empty list on the first call.
+     * The detection of frame `frame` is known. Returns the final boxes of the oldest frames not yet returned, in
+     * order: the interval before the previous detection (empty for the first two calls).
      */
     advance(frame: number, detected: readonly Box[]): TrackedBox[][] {
       if (lastFrame !== null && frame <= lastFrame) throw new RangeError(`detections must move forward (${frame} after ${lastFrame})`);
@@ -168,21 +193,29 @@ export function createFaceTracker(options: TrackerOptions = {}) {
         pairs.push({ id: track.id, from: track.box, to: predicted, kind: 'held' });
         if (track.missed === 0) next.push({ ...track, box: predicted, missed: 1 });
       });
+      const born: TrackedBox[] = [];
       detected.forEach((box, d) => {
         if (boxTaken.has(d)) return;
         const id = nextId++;
-        pairs.push({ id, from: box, to: box, kind: 'new' });
+        const before = arrival(box);
+        pairs.push({ id, from: before, to: before, kind: 'new' });
+        born.push({ trackId: id, ...enlargeBox(before, enlarge) });
         next.push({ id, box, vx: 0, vy: 0, missed: 0 });
       });
-      const frames = lastFrame === null ? [] : interval(lastFrame, frame, pairs);
+      // A face born now is extended back over the interval still held back too.
+      if (born.length > 0) for (const boxes of pending) boxes.push(...born);
+      const finished = pending;
+      pending = lastFrame === null ? [] : interval(lastFrame, frame, pairs);
       tracks = next;
       lastFrame = frame;
-      return frames;
+      return finished;
     },
 
-    /** Boxes for the frame of the latest detection itself (the last frame of a clip): every live track there. */
-    current(): TrackedBox[] {
-      return tracks.map((track) => ({ trackId: track.id, ...enlargeBox(track.box, enlarge) }));
+    /** After the last detection: the frames still held back, then the last detection's own frame. */
+    finish(): TrackedBox[][] {
+      const rest = [...pending, tracks.map((track) => ({ trackId: track.id, ...enlargeBox(track.box, enlarge) }))];
+      pending = [];
+      return rest;
     },
   };
 }
