@@ -212,6 +212,10 @@ describe('generated face clips', () => {
     }
   });
 
+  it('reports an ffmpeg failure (here: the output path is a folder) instead of hanging on the pipe', async () => {
+    await expect(generateFaceClip({ scenario: 'crowd', outPath: work, ...SHORT, seconds: 1 })).rejects.toThrow(/ffmpeg failed \(exit \d+\): .+/);
+  });
+
   it("'dark' is the crowd at about a sixth of its brightness", () => {
     const dark = got('dark');
     const crowd = got('crowd');

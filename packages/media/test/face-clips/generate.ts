@@ -125,7 +125,9 @@ function runFfmpeg(args: string[], feed?: (stdin: NodeJS.WritableStream) => Prom
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0 && !feedError) resolve();
-      else reject(new Error(`ffmpeg failed (${signal ?? `exit ${code}`}): ${stderr.trim() || String(feedError)}`));
+      // ffmpeg's own complaint explains more than the broken pipe it left behind
+      else if (feedError && !stderr.trim()) reject(feedError);
+      else reject(new Error(`ffmpeg failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
     });
     if (feed && child.stdin) {
       const stdin = child.stdin;

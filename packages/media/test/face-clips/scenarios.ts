@@ -208,8 +208,6 @@ function atEdge(rng: Random, f: Frame, sprite: SpriteSpec, edge: 'left' | 'right
   };
 }
 
-type Proposal = (rng: Random, sprite: SpriteSpec) => Track;
-
 interface FaceTemplate {
   /** Face width at a 1080-pixel short side. */
   size: number;
@@ -250,9 +248,8 @@ function placeFaces(rng: Random, f: Frame, templates: FaceTemplate[], times: rea
   templates.forEach((template, i) => {
     const person = PEOPLE[(first + i) % PEOPLE.length] as Person;
     const sprite = faceSprite(person, Math.max(16, Math.round(template.size * scale)), rng() < 0.5);
-    const propose: Proposal = (r, s) => ({ sprite: s, ...template.propose(r, s) });
     for (let attempt = 0; attempt < 300; attempt++) {
-      const candidate = propose(rng, sprite);
+      const candidate: Track = { sprite, ...template.propose(rng, sprite) };
       if (!tracks.some((placed) => conflicts(candidate, placed, times))) {
         tracks.push(candidate);
         return;
