@@ -1,7 +1,7 @@
 // The planned truth of every scenario, checked without rendering: face sizes, entries and exits, the fast mover,
 // no face hidden behind another, partial faces at the edges, determinism, and refused options.
 import { describe, expect, it } from 'vitest';
-import { generateFaceClip, planFaceClip } from './generate.ts';
+import { encodeArgs, generateFaceClip, planFaceClip, rotateTagArgs } from './generate.ts';
 import { intersect } from './metrics.ts';
 import { DARK_BRIGHTNESS, truthOf } from './scenarios.ts';
 import { PEOPLE, PERSON_IMAGES, faceSprite } from './sprites.ts';
@@ -162,6 +162,44 @@ describe('the other scenarios', () => {
     // the fast mover still takes about a second
     const byId = appearances(truth);
     expect([...byId.values()].some((list) => list.length <= 36 && list.length >= 24)).toBe(true);
+  });
+});
+
+describe('ffmpeg arguments', () => {
+  it('one ffmpeg reads raw RGB frames and writes x264 veryfast CRF 18 yuv420p with AAC', () => {
+    const plan = planFaceClip({ scenario: 'crowd', width: 540, height: 960, seconds: 2, seed: 4 });
+    const args = encodeArgs(plan, '/out/crowd.mp4');
+    const after = (flag: string) => args[args.indexOf(flag) + 1];
+    expect(args.slice(args.indexOf('rawvideo') - 1, args.indexOf('pipe:0') + 1)).toEqual([
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-s',
+      '540x960',
+      '-framerate',
+      '30',
+      '-i',
+      'pipe:0',
+    ]);
+    expect(after('-c:v')).toBe('libx264');
+    expect(after('-preset')).toBe('veryfast');
+    expect(after('-crf')).toBe('18');
+    expect(args.filter((a) => a === '-pix_fmt')).toHaveLength(2);
+    expect(args[args.lastIndexOf('-pix_fmt') + 1]).toBe('yuv420p');
+    expect(after('-c:a')).toBe('aac');
+    expect(args.find((a) => a.startsWith('anoisesrc='))).toContain('duration=2');
+    expect(args).not.toContain('-vf');
+    expect(args.at(-1)).toBe('/out/crowd.mp4');
+  });
+
+  it("'rotated' stores the picture turned back and tags it for display", () => {
+    const args = encodeArgs(planFaceClip({ scenario: 'rotated', seconds: 1 }), '/out/r.coded.mp4');
+    expect(args[args.indexOf('-vf') + 1]).toBe('transpose=cclock');
+    expect(args[args.indexOf('-s') + 1]).toBe('1080x1920');
+    const tag = rotateTagArgs('/out/r.coded.mp4', '/out/r.mp4');
+    expect(tag).toEqual(expect.arrayContaining(['-c', 'copy', '-metadata:s:v:0', 'rotate=270']));
+    expect(tag.at(-1)).toBe('/out/r.mp4');
   });
 });
 
