@@ -1,5 +1,5 @@
 // Synthetic voices and the measurements that show what a voice filter did to them (tests and benchmarks only):
-// a source-filter vowel with known pitch and formants, WAV writing, autocorrelation pitch, LPC formant peaks.
+// a source-filter vowel with known pitch and formants, WAV writing, autocorrelation pitch, formant stretch.
 
 export interface VowelSpec {
   sampleRate: number;
@@ -202,98 +202,55 @@ export function harmonicsToNoiseDb(x: Float32Array, sampleRate: number): number 
   return values[Math.floor(values.length / 2)]!;
 }
 
-/** LPC coefficients a[1..order] (A(z) = 1 + sum a_k z^-k) by autocorrelation and Levinson-Durbin. */
-function lpc(x: Float64Array, order: number): Float64Array {
-  const r = new Float64Array(order + 1);
-  for (let lag = 0; lag <= order; lag++) {
-    let acc = 0;
-    for (let i = lag; i < x.length; i++) acc += x[i]! * x[i - lag]!;
-    r[lag] = acc;
+/**
+ * The level (dB) of each harmonic k*f0 below `maxHz`: a Hann-windowed DFT evaluated exactly at the harmonics. With
+ * the voice's pitch known, these samples of the spectral envelope carry no bias towards any formant estimate.
+ */
+export function harmonicLevelsDb(x: Float32Array, sampleRate: number, f0: number, maxHz = 4000): [number, number][] {
+  const n = x.length;
+  const levels: [number, number][] = [];
+  for (let k = 1; k * f0 < maxHz; k++) {
+    const omega = (2 * Math.PI * k * f0) / sampleRate;
+    let re = 0;
+    let im = 0;
+    for (let i = 0; i < n; i++) {
+      const w = x[i]! * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)));
+      re += w * Math.cos(omega * i);
+      im -= w * Math.sin(omega * i);
+    }
+    levels.push([k * f0, 10 * Math.log10(re * re + im * im + 1e-20)]);
   }
-  r[0] = r[0]! * (1 + 1e-9) + 1e-12;
-  const a = new Float64Array(order + 1);
-  a[0] = 1;
-  let err = r[0]!;
-  for (let i = 1; i <= order; i++) {
-    let acc = r[i]!;
-    for (let j = 1; j < i; j++) acc += a[j]! * r[i - j]!;
-    const k = -acc / err;
-    const prev = a.slice();
-    for (let j = 1; j < i; j++) a[j] = prev[j]! + k * prev[i - j]!;
-    a[i] = k;
-    err *= 1 - k * k;
+  return levels;
+}
+
+function levelAt(levels: readonly [number, number][], hz: number): number | null {
+  for (let i = 0; i + 1 < levels.length; i++) {
+    const [f1, a1] = levels[i]!;
+    const [f2, a2] = levels[i + 1]!;
+    if (hz >= f1 && hz <= f2) return a1 + ((a2 - a1) * (hz - f1)) / (f2 - f1);
   }
-  return a;
+  return null;
 }
 
 /**
- * Spectral envelope in dB on a 10 Hz grid from 0 to `maxHz`: LPC of the pre-emphasised, Hann-windowed middle of
- * the signal, averaged over frames. `sampleRate` should be low (16 kHz) so a small order resolves formants.
+ * How far the formants moved: the frequency scale s (0.6..1.6) for which the output's harmonic levels best match the
+ * input's envelope read at f / s (correlation over 300-3600 Hz). 1 = formants kept, 0.88 = all 12% lower.
  */
-export function lpcEnvelopeDb(x: Float32Array, sampleRate: number, maxHz = 5000, order = 18): Float64Array {
-  const frame = Math.round(sampleRate * 0.05);
-  const bins = Math.floor(maxHz / 10) + 1;
-  const sum = new Float64Array(bins);
-  let frames = 0;
-  for (let start = 0; start + frame <= x.length; start += frame) {
-    const w = new Float64Array(frame);
-    let energy = 0;
-    for (let i = 0; i < frame; i++) {
-      const pre = x[start + i]! - 0.9 * (i + start > 0 ? x[start + i - 1]! : 0);
-      w[i] = pre * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (frame - 1)));
-      energy += w[i]! ** 2;
-    }
-    if (energy < 1e-9 * frame) continue;
-    const a = lpc(w, order);
-    for (let b = 0; b < bins; b++) {
-      const omega = (2 * Math.PI * b * 10) / sampleRate;
-      let re = 0;
-      let im = 0;
-      for (let k = 0; k <= order; k++) {
-        re += a[k]! * Math.cos(omega * k);
-        im -= a[k]! * Math.sin(omega * k);
-      }
-      sum[b] = sum[b]! - 10 * Math.log10(re * re + im * im);
-    }
-    frames++;
-  }
-  for (let b = 0; b < bins; b++) sum[b] = sum[b]! / Math.max(frames, 1);
-  return sum;
-}
-
-/** Local maxima of an envelope (10 Hz grid) above `minHz`, strongest-first trimmed to `count`, then by frequency. */
-export function envelopePeaks(envelope: Float64Array, count: number, minHz = 200): number[] {
-  const peaks: { hz: number; db: number }[] = [];
-  for (let b = Math.ceil(minHz / 10); b < envelope.length - 1; b++) {
-    if (envelope[b]! > envelope[b - 1]! && envelope[b]! >= envelope[b + 1]!) peaks.push({ hz: b * 10, db: envelope[b]! });
-  }
-  return peaks
-    .sort((p, q) => q.db - p.db)
-    .slice(0, count)
-    .map((p) => p.hz)
-    .sort((p, q) => p - q);
-}
-
-/**
- * The frequency-axis stretch that best maps the `before` envelope onto the `after` one (after(f) ~ before(f / s)),
- * searched from 0.6 to 1.6 over 300-4000 Hz by correlation of the mean-removed dB curves.
- */
-export function envelopeStretch(before: Float64Array, after: Float64Array): number {
-  const lo = 30;
-  const hi = 400;
+export function formantStretch(before: readonly [number, number][], after: readonly [number, number][]): number {
   let bestScale = 1;
   let bestScore = Number.NEGATIVE_INFINITY;
-  for (let scale = 0.6; scale <= 1.6001; scale += 0.005) {
+  for (let step = 0; step <= 200; step++) {
+    const scale = 0.6 + step * 0.005;
     const xs: number[] = [];
     const ys: number[] = [];
-    for (let b = lo; b <= hi; b++) {
-      const src = b / scale;
-      const i = Math.floor(src);
-      if (i + 1 >= before.length) continue;
-      const frac = src - i;
-      xs.push(before[i]! * (1 - frac) + before[i + 1]! * frac);
-      ys.push(after[b]!);
+    for (const [hz, level] of after) {
+      if (hz < 300 || hz > 3600) continue;
+      const source = levelAt(before, hz / scale);
+      if (source === null) continue;
+      xs.push(source);
+      ys.push(level);
     }
+    if (xs.length < 4) continue;
     const score = correlation(xs, ys);
     if (score > bestScore) {
       bestScore = score;
