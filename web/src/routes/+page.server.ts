@@ -1,21 +1,19 @@
+import { ApiError, createApi, type Feed } from '../lib/api/client.ts';
+import { CATEGORIES } from '../lib/labels.ts';
 import type { PageServerLoad } from './$types';
 
-export type ApiStatus = 'reachable' | 'unreachable';
-
-const HEALTH_TIMEOUT_MS = 2_000;
-
-// Goes through our own /api proxy (hooks.server.ts), so it also shows whether the proxy works.
-export const load: PageServerLoad = async ({ fetch }) => {
-  let apiStatus: ApiStatus = 'unreachable';
+// The first page of the feed is rendered on the server: titles and posters paint before any script runs,
+// and the player starts with the playlist URL already in the page.
+export const load: PageServerLoad = async ({ fetch, url, depends }) => {
+  depends('app:feed');
+  const asked = url.searchParams.get('category');
+  const category = CATEGORIES.some((c) => c.value === asked) ? (asked ?? undefined) : undefined;
+  let feed: Feed | null = null;
+  let error: string | null = null;
   try {
-    const response = await fetch('/api/healthz', {
-      credentials: 'omit',
-      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-    if (response.ok) apiStatus = 'reachable';
-  } catch {
-    // API down, slow or the proxy failed: the page still renders
+    feed = await createApi(fetch).feed({ category });
+  } catch (e) {
+    error = e instanceof ApiError ? e.message : 'The feed could not load right now.';
   }
-  return { apiStatus };
+  return { category: category ?? null, feed, error };
 };

@@ -3,7 +3,9 @@
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on form posts, which SvelteKit's
+  // cross-site form check (rightly) refuses; nothing is ever sent to other sites either way
+  'referrer-policy': 'same-origin',
   // recording needs the camera and microphone on our own origin; nothing needs location
   'permissions-policy': 'camera=(self), microphone=(self), geolocation=(), payment=(), usb=()',
   'cross-origin-opener-policy': 'same-origin',
