@@ -1,6 +1,16 @@
 // @onward/media: probe and validate uploads, plan and run the HLS ladder, posters and storyboards.
 export { looksLikeAcceptedContainer } from './container-sniff.ts';
-export { type BlurSummary, type FaceBlurOptions, runBlurredLadder } from './faces/blur-stream.ts';
+export {
+  type BlurSummary,
+  detectFaceTracks,
+  type FaceBlurOptions,
+  type FaceDetectionOptions,
+  type FaceTracks,
+  type FaceTrackSummary,
+  type ObscureOptions,
+  runBlurredLadder,
+  runObscuredLadder,
+} from './faces/blur-stream.ts';
 export { createFaceTracker, type FaceTracker, type TrackedBox } from './faces/face-tracker.ts';
 export { createFrameDetector, type FrameDetector, type FrameDetectorOptions } from './faces/frame-detector.ts';
 export { type Box, enlargeBox, mosaicYuv420 } from './faces/obscure.ts';

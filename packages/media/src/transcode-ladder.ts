@@ -2,7 +2,7 @@
 // master playlist, poster and storyboard. Each runs ffmpeg through runFfmpeg, so each is killed on timeout/abort.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BlurSummary, type FaceBlurOptions, runBlurredLadder } from './faces/blur-stream.ts';
+import { type BlurSummary, type FaceBlurOptions, type ObscureOptions, runBlurredLadder, runObscuredLadder } from './faces/blur-stream.ts';
 import { runFfmpeg } from './ffmpeg-runner.ts';
 import { buildLadderArgs } from './ladder-args.ts';
 import type { LadderPlan } from './ladder-plan.ts';
@@ -23,6 +23,8 @@ export interface TranscodeLadderOptions extends StepOptions {
   onFile?: OutputFileHandler;
   /** Obscure every face before encoding (decode -> detect/blur -> this same ladder); see faces/blur-stream.ts. */
   blur?: FaceBlurOptions;
+  /** Obscure boxes already found (phase 2 after the owner chose which faces stay visible). */
+  obscure?: ObscureOptions;
 }
 
 export async function transcodeLadder(
@@ -43,6 +45,7 @@ export async function transcodeLadder(
   let blur: BlurSummary | null = null;
   try {
     if (options.blur) blur = await runBlurredLadder(plan, inputPath, outDir, run, options.blur);
+    else if (options.obscure) blur = { ...(await runObscuredLadder(plan, inputPath, outDir, run, options.obscure)), detections: 0, tracks: 0 };
     else await runFfmpeg(buildLadderArgs(plan, inputPath, outDir), run);
   } catch (error) {
     await watcher?.cancel();

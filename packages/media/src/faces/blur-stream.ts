@@ -1,12 +1,13 @@
-// The blurred ladder: decode -> detect/track/obscure -> the same single ladder encode (issue 5).
+// The blurred ladder (issue 5), in two phases over decoded frames:
 //
-//   ffmpeg (decode, autorotate, constant rate) --y4m--> this process --y4m--> ffmpeg (the HLS ladder + upload's audio)
+//   1. detectFaceTracks: ffmpeg (decode, autorotate, constant rate) --y4m--> detect every N frames + track
+//      => the boxes to obscure in every frame, grouped by face (so an owner can keep their own face visible);
+//   2. runObscuredLadder: ffmpeg (the same decode) --y4m--> mosaic the boxes --y4m--> ffmpeg (the one HLS ladder,
+//      with the upload's audio).
 //
-// Frames are held back until the tracker is done with them: a box between two detections is interpolated, and a
-// face first seen at a detection is extended back over the two intervals before it. With detection every N frames
-// at most about 3N+1 decoded frames are in memory (1080x1920, N=5: about 50 MB), and the next detection runs while
-// earlier frames are obscured and written. The encoder only ever receives
-// obscured frames; nothing unblurred is written to disk or to the output.
+// Decoding is deterministic, so frame n of phase 2 is frame n of phase 1 (checked: a count mismatch fails the job).
+// Phase 1 keeps no frames beyond the few detections in flight; phase 2 streams frame by frame. The encoder only
+// ever receives obscured frames; nothing unblurred is written to disk or to the output.
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { runFfmpeg } from '../ffmpeg-runner.ts';
@@ -14,19 +15,49 @@ import { buildLadderArgs, buildY4mDecodeArgs } from '../ladder-args.ts';
 import type { LadderPlan } from '../ladder-plan.ts';
 import { createFaceTracker, type TrackedBox } from './face-tracker.ts';
 import type { FrameDetector } from './frame-detector.ts';
-import { type Box, mosaicYuv420, yuv420ToRgb } from './obscure.ts';
+import { edgeStrips } from './edge-mirror.ts';
+import { type Box, detectionGain, mosaicYuv420, yuv420ToRgb } from './obscure.ts';
+import { type FaceBox, mergeBoxes } from './tiles.ts';
 import { readY4mFrames, Y4M_FRAME_MARKER, type Y4mHeader, type YuvFrame, y4mHeaderBytes } from './y4m.ts';
 
-export interface FaceBlurOptions {
+export interface FaceDetectionOptions {
   detector: FrameDetector;
   /** Detect every N frames (the last frame always); default 5. */
   detectEvery?: number;
   /** Scale of every detector box (default 1.5). */
   enlarge?: number;
+  /** Also detect on mirrored strips along the four edges, where half faces hide (default true). */
+  edges?: boolean;
+}
+
+export interface ObscureOptions {
+  /** The boxes to obscure in every decoded frame (from detectFaceTracks, minus faces the owner keeps visible). */
+  frames: ReadonlyArray<readonly Box[]>;
   /** Most mosaic blocks across a face (default 8). */
   maxBlocksAcross?: number;
-  /** Every frame's obscured boxes, in frame order (benchmarks, face thumbnails). */
-  onFrame?: (frame: number, boxes: readonly TrackedBox[], width: number, height: number) => void;
+  /** Every frame's obscured boxes, in frame order (benchmarks, tests). */
+  onFrame?: (frame: number, boxes: readonly Box[], width: number, height: number) => void;
+}
+
+/** Detection and obscuring in one call (what a clip without an owner's face choice gets). */
+export interface FaceBlurOptions extends FaceDetectionOptions, Omit<ObscureOptions, 'frames'> {}
+
+export interface FaceTrackSummary {
+  trackId: number;
+  /** Frames in which it is obscured. */
+  frameCount: number;
+  /** Where it is biggest: the frame and the (enlarged) box, for a thumbnail. */
+  best: { frame: number; box: Box };
+}
+
+export interface FaceTracks {
+  width: number;
+  height: number;
+  frameCount: number;
+  detections: number;
+  /** Per decoded frame, the boxes to obscure with the track each belongs to. */
+  frames: TrackedBox[][];
+  tracks: FaceTrackSummary[];
 }
 
 export interface BlurredLadderRun {
@@ -42,7 +73,7 @@ export interface BlurSummary {
   width: number;
   height: number;
   detections: number;
-  /** Distinct faces followed through the clip. */
+  /** Distinct faces followed through the clip (0 when the boxes were given). */
   tracks: number;
 }
 
@@ -69,95 +100,173 @@ async function write(stream: Writable, data: Buffer, signal: AbortSignal): Promi
   await abortable(once(stream, 'drain'), signal);
 }
 
-/** Reads decoded frames, obscures every tracked face, writes them on. Resolves when the last frame is written. */
-async function obscureStream(input: Readable, output: Writable, blur: FaceBlurOptions, signal: AbortSignal): Promise<BlurSummary> {
-  const every = blur.detectEvery ?? 5;
+/** Reads decoded frames, detects and tracks faces: the boxes to obscure in every frame. Nothing is written. */
+async function trackStream(input: Readable, options: FaceDetectionOptions, signal: AbortSignal): Promise<FaceTracks> {
+  const every = options.detectEvery ?? 5;
   if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`detectEvery must be a positive integer, got ${every}`);
-  const tracker = createFaceTracker({ enlarge: blur.enlarge ?? 1.5 });
-  const mosaic = { maxBlocksAcross: blur.maxBlocksAcross ?? 8 };
-  const pending: YuvFrame[] = [];
+  const tracker = createFaceTracker({ enlarge: options.enlarge ?? 1.5 });
   const detections = new Map<number, Promise<Box[]>>();
-  const trackIds = new Set<number>();
+  const frames: TrackedBox[][] = [];
   let header: Y4mHeader | null = null;
-  let headerWritten: Promise<void> = Promise.resolve();
   let nextToAdvance = 0;
   let detectionCount = 0;
-  let written = 0;
+  let last: YuvFrame | null = null;
 
   const detect = (frame: YuvFrame) => {
     detectionCount++;
-    const rgb = yuv420ToRgb(frame.data, frame.width, frame.height);
-    const found = blur.detector.detect({ rgb, width: frame.width, height: frame.height });
+    // A dim room is brightened for the detector only; the output keeps its own pixels.
+    const gain = detectionGain(frame.data, frame.width, frame.height);
+    const whole = { rgb: yuv420ToRgb(frame.data, frame.width, frame.height, undefined, gain), width: frame.width, height: frame.height };
+    const strips = options.edges === false ? [] : edgeStrips(whole);
+    const found = Promise.all([
+      options.detector.detect(whole),
+      ...strips.map(async (strip) =>
+        (await options.detector.detect(strip.frame)).flatMap((box): FaceBox[] => {
+          const mapped = strip.toFrame(box);
+          return mapped ? [{ ...mapped, score: box.score }] : [];
+        }),
+      ),
+    ]).then((lists) => mergeBoxes(lists.flat(), 0.3));
     // Awaited later; a rejection before then must not count as unhandled.
     found.catch(() => {});
     detections.set(frame.index, found);
   };
 
-  const emit = async (frame: YuvFrame, boxes: readonly TrackedBox[]) => {
-    for (const box of boxes) trackIds.add(box.trackId);
-    mosaicYuv420(frame.data, frame.width, frame.height, boxes, mosaic);
-    blur.onFrame?.(frame.index, boxes, frame.width, frame.height);
-    await write(output, Y4M_FRAME_MARKER, signal);
-    await write(output, frame.data, signal);
-    written++;
-  };
-
-  const emitOldest = async (perFrame: TrackedBox[][]) => {
-    for (const boxes of perFrame) {
-      const frame = pending.shift();
-      if (!frame) throw new Error('blur stream: frame bookkeeping went wrong');
-      await emit(frame, boxes);
-    }
-  };
-
-  /** The detection of frame d is known: the tracker releases the frames it no longer needs to amend. */
   const advance = async (d: number) => {
     const found = detections.get(d);
     if (!found) throw new Error(`no detection was started for frame ${d}`);
-    const released = tracker.advance(d, await abortable(found, signal));
+    frames.push(...tracker.advance(d, await abortable(found, signal)));
     detections.delete(d);
-    await emitOldest(released);
   };
 
   for await (const frame of readY4mFrames(input, (h) => {
     header = h;
     tracker.setFrameSize(h.width, h.height);
-    headerWritten = write(output, y4mHeaderBytes(h), signal);
   })) {
-    if (written === 0) await headerWritten;
-    pending.push(frame);
+    last = frame;
     if (frame.index % every === 0) detect(frame);
-    // Keep one interval of lookahead: detection d is used once frame d + every is here, so the next detection
-    // runs while this interval is obscured and written.
+    // One interval of lookahead keeps a detection running while the next frames are decoded; at most a few
+    // detections (and their RGB copies) are in flight.
     while (frame.index >= nextToAdvance + every) {
       await advance(nextToAdvance);
       nextToAdvance += every;
     }
   }
-  const last = pending.at(-1);
-  if (!header || !last) throw new Error('blur stream: the decoder produced no frames');
+  const final = last as YuvFrame | null;
+  if (!header || !final) throw new Error('blur stream: the decoder produced no frames');
   const { width, height } = header;
-  if (!detections.has(last.index) && last.index % every !== 0) detect(last);
-  for (let d = nextToAdvance; d < last.index; d += every) await advance(d);
-  await advance(last.index);
-  // What the tracker still held back, then the last frame itself (every face alive at its detection).
-  await emitOldest(tracker.finish());
-  if (pending.length > 0) throw new Error('blur stream: frame bookkeeping went wrong at the end');
-  return { frames: written, width, height, detections: detectionCount, tracks: trackIds.size };
+  // The last frame is always a detection.
+  if (final.index % every !== 0) detect(final);
+  for (let d = nextToAdvance; d <= final.index; d += every) await advance(d);
+  if (final.index % every !== 0) await advance(final.index);
+  frames.push(...tracker.finish());
+  if (frames.length !== final.index + 1) throw new Error(`blur stream: ${frames.length} frames of boxes for ${final.index + 1} frames`);
+
+  const tracks = new Map<number, FaceTrackSummary>();
+  frames.forEach((boxes, frame) => {
+    for (const { trackId, ...box } of boxes) {
+      const known = tracks.get(trackId);
+      if (!known) tracks.set(trackId, { trackId, frameCount: 1, best: { frame, box } });
+      else {
+        known.frameCount++;
+        if (box.width * box.height > known.best.box.width * known.best.box.height) known.best = { frame, box };
+      }
+    }
+  });
+  return { width, height, frameCount: frames.length, detections: detectionCount, frames, tracks: [...tracks.values()] };
 }
 
-/** Runs decoder, obscuring and ladder encoder together; any failure stops all three and is rethrown. */
-export async function runBlurredLadder(
+/** Reads decoded frames, mosaics the given boxes, writes them on. Resolves when the last frame is written. */
+async function obscureStream(input: Readable, output: Writable, options: ObscureOptions, signal: AbortSignal) {
+  const mosaic = { maxBlocksAcross: options.maxBlocksAcross ?? 8 };
+  let header: Y4mHeader | null = null;
+  let headerWritten: Promise<void> = Promise.resolve();
+  let written = 0;
+  for await (const frame of readY4mFrames(input, (h) => {
+    header = h;
+    headerWritten = write(output, y4mHeaderBytes(h), signal);
+  })) {
+    if (written === 0) await headerWritten;
+    const boxes = options.frames[frame.index];
+    // Decoding is deterministic, so this never happens; if it did, publishing a frame nobody checked is not an option.
+    if (!boxes) throw new Error(`blur stream: no boxes for frame ${frame.index} (the clip decoded differently)`);
+    mosaicYuv420(frame.data, frame.width, frame.height, boxes, mosaic);
+    options.onFrame?.(frame.index, boxes, frame.width, frame.height);
+    await write(output, Y4M_FRAME_MARKER, signal);
+    await write(output, frame.data, signal);
+    written++;
+  }
+  const h = header as Y4mHeader | null;
+  if (!h || written === 0) throw new Error('blur stream: the decoder produced no frames');
+  if (written !== options.frames.length) throw new Error(`blur stream: ${written} frames decoded, ${options.frames.length} expected`);
+  return { frames: written, width: h.width, height: h.height };
+}
+
+/** Links an outer abort signal to a fresh controller that also stops when any stage fails. */
+function stopper(outer: AbortSignal | undefined) {
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(outer?.reason ?? new Error('aborted'));
+  if (outer?.aborted) onOuterAbort();
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  return { stop, release: () => outer?.removeEventListener('abort', onOuterAbort) };
+}
+
+/** Decodes the upload and finds every face in every frame (phase 1; no encoding). */
+export async function detectFaceTracks(
+  plan: LadderPlan,
+  inputPath: string,
+  run: Omit<BlurredLadderRun, 'durationMs' | 'onProgress'>,
+  options: FaceDetectionOptions,
+): Promise<FaceTracks> {
+  const { stop, release } = stopper(run.signal);
+  let decoderOutput: Readable | null = null;
+  const decoder = runFfmpeg(buildY4mDecodeArgs(plan, inputPath), {
+    timeoutMs: run.timeoutMs,
+    signal: stop.signal,
+    ...(run.nice !== undefined ? { nice: run.nice } : {}),
+    rawStdout: true,
+    onSpawn: (child) => {
+      decoderOutput = child.stdout;
+    },
+  });
+  const decoderDone = decoder.catch((error: unknown) => {
+    stop.abort(error);
+    throw error;
+  });
+  decoderDone.catch(() => {});
+  try {
+    if (!decoderOutput) throw stop.signal.reason ?? new Error('ffmpeg did not start');
+    const input: Readable = decoderOutput;
+    let tracks: FaceTracks;
+    try {
+      tracks = await trackStream(input, options, stop.signal);
+    } catch (error) {
+      stop.abort(error);
+      input.destroy();
+      throw error;
+    }
+    await decoderDone;
+    return tracks;
+  } catch (error) {
+    await Promise.allSettled([decoderDone]);
+    throw stop.signal.aborted && stop.signal.reason instanceof Error ? stop.signal.reason : error;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Phase 2: decoder, obscuring and ladder encoder together; any failure stops all three and is rethrown. The
+ * encoder only ever receives obscured frames.
+ */
+export async function runObscuredLadder(
   plan: LadderPlan,
   inputPath: string,
   outDir: string,
   run: BlurredLadderRun,
-  blur: FaceBlurOptions,
-): Promise<BlurSummary> {
-  const stop = new AbortController();
-  const onOuterAbort = () => stop.abort(run.signal?.reason ?? new Error('aborted'));
-  if (run.signal?.aborted) onOuterAbort();
-  run.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  obscure: ObscureOptions,
+): Promise<{ frames: number; width: number; height: number }> {
+  const { stop, release } = stopper(run.signal);
 
   let encoderInput: Writable | null = null;
   let decoderOutput: Readable | null = null;
@@ -191,9 +300,9 @@ export async function runBlurredLadder(
     if (!encoderInput || !decoderOutput) throw stop.signal.reason ?? new Error('ffmpeg did not start');
     const input: Readable = decoderOutput;
     const output: Writable = encoderInput;
-    let summary: BlurSummary;
+    let summary: { frames: number; width: number; height: number };
     try {
-      summary = await obscureStream(input, output, blur, stop.signal);
+      summary = await obscureStream(input, output, obscure, stop.signal);
     } catch (error) {
       stop.abort(error);
       input.destroy();
@@ -209,6 +318,23 @@ export async function runBlurredLadder(
     await Promise.allSettled([encoderDone, decoderDone]);
     throw stop.signal.aborted && stop.signal.reason instanceof Error ? stop.signal.reason : error;
   } finally {
-    run.signal?.removeEventListener('abort', onOuterAbort);
+    release();
   }
+}
+
+/** Both phases, every face obscured: detection, then the obscured ladder. */
+export async function runBlurredLadder(
+  plan: LadderPlan,
+  inputPath: string,
+  outDir: string,
+  run: BlurredLadderRun,
+  blur: FaceBlurOptions,
+): Promise<BlurSummary> {
+  const found = await detectFaceTracks(plan, inputPath, run, blur);
+  const written = await runObscuredLadder(plan, inputPath, outDir, run, {
+    frames: found.frames,
+    ...(blur.maxBlocksAcross !== undefined ? { maxBlocksAcross: blur.maxBlocksAcross } : {}),
+    ...(blur.onFrame ? { onFrame: blur.onFrame } : {}),
+  });
+  return { ...written, detections: found.detections, tracks: found.tracks.length };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignBox, enlargeBox, mosaicBlockSize, mosaicYuv420, yuv420ToRgb } from './obscure.ts';
+import { alignBox, detectionGain, enlargeBox, mosaicBlockSize, mosaicYuv420, yuv420ToRgb } from './obscure.ts';
 import { yuv420FrameBytes } from './y4m.ts';
 
 /** A frame whose every luma pixel differs from its neighbours (a worst case for "detail left behind"). */
@@ -80,5 +80,16 @@ describe('yuv420ToRgb', () => {
     expect(r).toBeGreaterThan(250);
     expect(g).toBeLessThan(5);
     expect(b).toBeLessThan(5);
+  });
+});
+
+describe('detectionGain', () => {
+  it('lifts a dim frame for the detector (at most 4x) and leaves a lit one alone', () => {
+    const frame = Buffer.alloc(yuv420FrameBytes(100, 100), 128);
+    expect(detectionGain(frame, 100, 100)).toBe(1);
+    frame.fill(80, 0, 100 * 100);
+    expect(detectionGain(frame, 100, 100)).toBeCloseTo((200 - 16) / (80 - 16), 5);
+    frame.fill(20, 0, 100 * 100);
+    expect(detectionGain(frame, 100, 100)).toBe(4);
   });
 });

@@ -94,8 +94,34 @@ export function enlargeBox(box: Box, factor: number): Box {
   return { x: box.x + box.width / 2 - width / 2, y: box.y + box.height / 2 - height / 2, width, height };
 }
 
-/** BT.601 limited-range yuv420p -> RGB24 (what the face detector takes). */
-export function yuv420ToRgb(frame: Buffer, width: number, height: number, out?: Uint8Array): Uint8Array {
+/**
+ * Brightness gain that lifts a dim frame for the detector (never for the output): when the 99th percentile of luma
+ * is below 100, it is brought to about 200, at most 4x. 1 for normally lit frames.
+ */
+export function detectionGain(frame: Buffer, width: number, height: number): number {
+  const histogram = new Uint32Array(256);
+  const pixels = width * height;
+  const step = Math.max(1, Math.floor(pixels / 20_000));
+  let n = 0;
+  for (let i = 0; i < pixels; i += step) {
+    histogram[frame[i] as number] = (histogram[frame[i] as number] as number) + 1;
+    n++;
+  }
+  let seen = 0;
+  let p99 = 255;
+  for (let v = 0; v < 256; v++) {
+    seen += histogram[v] as number;
+    if (seen >= n * 0.99) {
+      p99 = v;
+      break;
+    }
+  }
+  if (p99 >= 100) return 1;
+  return Math.min(4, (200 - 16) / Math.max(1, p99 - 16));
+}
+
+/** BT.601 limited-range yuv420p -> RGB24 (what the face detector takes), optionally brightened by `gain`. */
+export function yuv420ToRgb(frame: Buffer, width: number, height: number, out?: Uint8Array, gain = 1): Uint8Array {
   const rgb = out ?? new Uint8Array(width * height * 3);
   const chromaWidth = Math.ceil(width / 2);
   const uOffset = width * height;
@@ -105,9 +131,9 @@ export function yuv420ToRgb(frame: Buffer, width: number, height: number, out?: 
     const crow = (y >> 1) * chromaWidth;
     const yrow = y * width;
     for (let x = 0; x < width; x++) {
-      const c = 1.164 * ((frame[yrow + x] as number) - 16);
-      const u = (frame[uOffset + crow + (x >> 1)] as number) - 128;
-      const v = (frame[vOffset + crow + (x >> 1)] as number) - 128;
+      const c = 1.164 * gain * ((frame[yrow + x] as number) - 16);
+      const u = gain * ((frame[uOffset + crow + (x >> 1)] as number) - 128);
+      const v = gain * ((frame[vOffset + crow + (x >> 1)] as number) - 128);
       // +0.5: the typed array truncates, so this rounds
       const r = c + 1.596 * v + 0.5;
       const g = c - 0.392 * u - 0.813 * v + 0.5;
