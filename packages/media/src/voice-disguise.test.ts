@@ -61,9 +61,10 @@ describe('voiceDisguiseFilter', () => {
     expect(chain).not.toMatch(/e[-+]\d/); // no exponent notation ffmpeg might misread
   });
 
-  it('asks Rubber Band for its R3 engine on both passes (R2 does not keep formants still)', () => {
+  it('asks Rubber Band for its R3 engine with the short window on both passes (R2 does not keep formants still)', () => {
     for (const stage of stages(voiceDisguiseFilter()).filter((s) => s.name === 'rubberband')) {
       expect(Number(stage.options['channels']) & 0x20000000).toBe(0x20000000);
+      expect(stage.options['window']).toBe('short');
     }
   });
 

@@ -137,7 +137,7 @@ describe('voiceDisguiseFilter with the default options', () => {
       expect(after.f0! / before.f0!).toBeGreaterThan(DEFAULT_PITCH_RATIO * 0.99);
       expect(after.f0! / before.f0!).toBeLessThan(DEFAULT_PITCH_RATIO * 1.01);
       const stretch = formantStretch(before.harmonics, after.harmonics);
-      expect(Math.abs(stretch - DEFAULT_FORMANT_RATIO)).toBeLessThan(0.04);
+      expect(Math.abs(stretch - DEFAULT_FORMANT_RATIO)).toBeLessThan(0.05);
       // Formants did not simply follow the pitch (that would be a plain resample, undone by one knob).
       expect(stretch - DEFAULT_PITCH_RATIO).toBeGreaterThan(0.04);
 
@@ -253,7 +253,7 @@ describe('voiceDisguiseFilter on edge inputs', () => {
     }
   });
 
-  it('a voice peaking at -0.3 dBFS comes out at -1 dBFS at most (the vocoder alone reaches +2.7 dBFS)', async () => {
+  it('a voice peaking at -0.3 dBFS comes out at -1 dBFS at most (the vocoder alone goes over 0 dBFS)', async () => {
     const input = await writeVoice('loud', { sampleRate: 48_000, channels: 1, voice: LOW_VOICE, peakDb: -0.3 });
     const { path } = await disguise(input, voiceDisguiseFilter(), 'loud');
     const [samples] = await decode(path);
@@ -280,7 +280,8 @@ describe('voiceDisguiseFilter on edge inputs', () => {
     expect(facts.f0! / HIGH_VOICE.f0).toBeCloseTo(DEFAULT_PITCH_RATIO, 2);
   });
 
-  it('costs well under a CPU-second per second of stereo 48 kHz audio', async () => {
+  // The R3 engine's standard window costs 0.31-0.36 here; the short one 0.15.
+  it('costs under 0.3 CPU-seconds per second of stereo 48 kHz audio', async () => {
     const input = join(work, 'long.wav');
     const vowel = synthesizeVowel({ sampleRate: 48_000, seconds: 10, ...HIGH_VOICE });
     await writeFile(input, encodeWavFloat(vowel, 48_000, 2));
@@ -289,6 +290,6 @@ describe('voiceDisguiseFilter on edge inputs', () => {
     const perAudioSecond = (cpuSeconds - baseline.cpuSeconds) / 10;
     console.log(`voice disguise: ${perAudioSecond.toFixed(3)} CPU-s per audio-second (stereo 48 kHz)`);
     expect(perAudioSecond).toBeGreaterThan(0);
-    expect(perAudioSecond).toBeLessThan(0.6);
+    expect(perAudioSecond).toBeLessThan(0.3);
   });
 });
