@@ -10,6 +10,7 @@ export const CategoryName = Type.Union([
 ]);
 export const VideoStatusName = Type.Union([
   Type.Literal('processing'),
+  Type.Literal('awaiting_faces'),
   Type.Literal('in_review'),
   Type.Literal('published'),
   Type.Literal('failed'),
@@ -71,3 +72,25 @@ export const UploadFormDescription = [
   '`milestoneDays` (optional integer), `blurFaces` (true/false), `contentWarnings` (comma-separated),',
   'then the `video` file part (MP4/MOV or Matroska/WebM). The file streams straight to storage.',
 ].join(' ');
+
+export const FaceTrack = Type.Object({
+  trackId: Type.Integer({ minimum: 1 }),
+  frameCount: Type.Integer({ minimum: 1, description: 'Frames in which this face appears' }),
+  visible: Type.Boolean({ description: 'Stays unblurred (only the owner can choose this, for their own face)' }),
+  thumbnailUrl: Type.String({ description: 'Private to the owner; deleted once the clip is processed' }),
+});
+export const FaceTracksResponse = Type.Object({
+  status: VideoStatusName,
+  faces: Type.Array(FaceTrack),
+});
+export const FaceTrackParams = Type.Object({ id: Uuid, trackId: Type.Integer({ minimum: 1, maximum: 100_000 }) });
+export const ChooseFacesBody = Type.Object(
+  {
+    visible: Type.Array(Type.Integer({ minimum: 1, maximum: 100_000 }), {
+      maxItems: 100,
+      uniqueItems: true,
+      description: 'Track ids of the faces that are yours and stay visible; an empty list blurs everyone',
+    }),
+  },
+  { additionalProperties: false },
+);

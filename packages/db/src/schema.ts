@@ -52,6 +52,8 @@ export interface VideosTable {
   claim_expires_at: Date | null;
   feed_slot: string | null;
   original_deleted_at: Date | null;
+  /** When the owner chose which detected faces stay visible (null: not yet, or no blur asked). */
+  faces_chosen_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   published_at: Date | null;
@@ -122,12 +124,20 @@ export interface ReactionsTable {
   created_at: CreatedAt;
 }
 
+export interface VideoFaceTracksTable {
+  video_id: string;
+  track_id: number;
+  frame_count: number;
+  visible: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
 export interface Database {
   daily_affirmations: DailyAffirmationsTable;
   reactions: ReactionsTable;
   users: UsersTable;
   sessions: SessionsTable;
   videos: VideosTable;
+  video_face_tracks: VideoFaceTracksTable;
   video_status_transitions: VideoStatusTransitionsTable;
   renditions: RenditionsTable;
   review_decisions: ReviewDecisionsTable;

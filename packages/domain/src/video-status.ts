@@ -4,6 +4,8 @@ import { AppError } from './errors.ts';
 
 export const VIDEO_STATUSES = [
   'processing',
+  // faces were found in a clip the owner asked to blur: the owner chooses which (if any) are theirs to keep visible
+  'awaiting_faces',
   'in_review',
   'published',
   'failed',
@@ -17,7 +19,9 @@ export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export const INITIAL_VIDEO_STATUS: VideoStatus = 'processing';
 
 export const VIDEO_TRANSITIONS: Readonly<Record<VideoStatus, readonly VideoStatus[]>> = {
-  processing: ['in_review', 'failed'],
+  processing: ['in_review', 'failed', 'awaiting_faces'],
+  // the owner chose (or accepted "blur everyone"): the obscured ladder is encoded
+  awaiting_faces: ['processing'],
   // re-processing after a failure (a retried or re-run job)
   failed: ['processing'],
   in_review: ['published', 'rejected', 'changes_requested', 'processing'],

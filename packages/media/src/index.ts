@@ -19,7 +19,15 @@ export { type FfmpegResult, type RunFfmpegOptions, runFfmpeg } from './ffmpeg-ru
 export { type FfprobeOptions, runFfprobe } from './ffprobe-runner.ts';
 export { avc1HighCodecString, chooseH264Level, type H264LevelChoice } from './h264-level.ts';
 export { decoderWhitelist, hardenedInputArgs, STRIP_METADATA_ARGS } from './input-args.ts';
-export { buildLadderArgs, buildLadderFilterGraph, buildY4mDecodeArgs, type LadderInputOptions } from './ladder-args.ts';
+export {
+  buildLadderArgs,
+  buildLadderFilterGraph,
+  buildY4mDecodeArgs,
+  type FaceThumbnailRequest,
+  faceFrameFilter,
+  faceThumbnailsArgs,
+  type LadderInputOptions,
+} from './ladder-args.ts';
 export {
   type AudioPlan,
   type LadderPlan,
@@ -49,6 +57,7 @@ export { looksVariableFrameRate, parseProbe, parseRational, parseRotation, summa
 export { type ProcessOutcome, type RunProcessOptions, runProcess } from './run-process.ts';
 export { planStoryboard, type StoryboardPlan, storyboardArgs } from './storyboard-args.ts';
 export {
+  renderFaceThumbnails,
   renderPoster,
   renderStoryboard,
   type StepOptions,

@@ -38,10 +38,19 @@ export interface LadderInputOptions {
   videoFromStdin?: boolean;
 }
 
-/** The decoder half of a blurred ladder: the upload's video as autorotated yuv420p y4m on stdout, at `rate` fps. */
-export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string): string[] {
+/**
+ * How the upload's pictures are decoded for face work: constant frames at the top rung's rate (y4m has no
+ * timestamps), at the display size with square pixels. Frame n and its coordinates mean the same in every command
+ * that uses it (detection, obscuring, face thumbnails).
+ */
+export function faceFrameFilter(plan: LadderPlan): string {
   const top = plan.rungs[0];
   if (!top) throw new Error('A ladder plan always has at least one rung');
+  return `fps=${rate(top.frameRate)},scale=w=${plan.source.displayWidth}:h=${plan.source.displayHeight}:flags=bicubic,setsar=1`;
+}
+
+/** The decoder half of a blurred ladder: the upload's video as autorotated yuv420p y4m on stdout. */
+export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string): string[] {
   return [
     '-hide_banner',
     '-v',
@@ -49,9 +58,8 @@ export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string): string[
     ...hardenedInputArgs(plan.source, inputPath),
     '-map',
     '0:v:0',
-    // Constant frames at the top rung's rate (y4m has no timestamps), at the display size with square pixels.
     '-vf',
-    `fps=${rate(top.frameRate)},scale=w=${plan.source.displayWidth}:h=${plan.source.displayHeight}:flags=bicubic,setsar=1,format=yuv420p`,
+    `${faceFrameFilter(plan)},format=yuv420p`,
     '-f',
     'yuv4mpegpipe',
     '-strict',
@@ -129,5 +137,35 @@ export function buildLadderArgs(plan: LadderPlan, inputPath: string, outDir: str
     '-nostats',
     `${outDir}/%v/index.m3u8`,
   );
+  return args;
+}
+
+export interface FaceThumbnailRequest {
+  frame: number;
+  box: { x: number; y: number; width: number; height: number };
+  outPath: string;
+}
+
+/**
+ * Thumbnails of faces for their owner, all from one decode: each is frame `frame` decoded as for detection, cropped
+ * to its box, at most 256 px wide, JPEG.
+ */
+export function faceThumbnailsArgs(plan: LadderPlan, inputPath: string, requests: readonly FaceThumbnailRequest[]): string[] {
+  if (requests.length === 0) throw new RangeError('no thumbnails requested');
+  const W = plan.source.displayWidth;
+  const H = plan.source.displayHeight;
+  const labels = requests.map((_, i) => `[s${i}]`).join('');
+  const branches = requests.map(({ frame, box }, i) => {
+    const x = Math.min(W - 2, Math.max(0, Math.floor(box.x)));
+    const y = Math.min(H - 2, Math.max(0, Math.floor(box.y)));
+    const w = Math.max(2, Math.min(W - x, Math.ceil(box.x + box.width) - x));
+    const h = Math.max(2, Math.min(H - y, Math.ceil(box.y + box.height) - y));
+    return `[s${i}]select=eq(n\\,${frame}),crop=${w}:${h}:${x}:${y},scale=w='min(256,iw)':h=-2,format=yuvj420p[t${i}]`;
+  });
+  const graph = `[0:v:0]${faceFrameFilter(plan)},split=${requests.length}${labels};${branches.join(';')}`;
+  const args = ['-hide_banner', '-v', 'error', '-y', ...hardenedInputArgs(plan.source, inputPath), '-filter_complex', graph];
+  requests.forEach(({ outPath }, i) => {
+    args.push('-map', `[t${i}]`, '-frames:v', '1', '-q:v', '3', ...STRIP_METADATA_ARGS, '-f', 'image2', '-update', '1', outPath);
+  });
   return args;
 }

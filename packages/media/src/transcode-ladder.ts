@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BlurSummary, type FaceBlurOptions, type ObscureOptions, runBlurredLadder, runObscuredLadder } from './faces/blur-stream.ts';
 import { runFfmpeg } from './ffmpeg-runner.ts';
-import { buildLadderArgs } from './ladder-args.ts';
+import { buildLadderArgs, type FaceThumbnailRequest, faceThumbnailsArgs } from './ladder-args.ts';
 import type { LadderPlan } from './ladder-plan.ts';
 import { posterArgs, posterFromLadderArgs } from './poster-args.ts';
 import { planStoryboard, type StoryboardPlan, storyboardArgs } from './storyboard-args.ts';
@@ -84,4 +84,15 @@ export async function renderStoryboard(
 ): Promise<StoryboardPlan> {
   await runFfmpeg(storyboardArgs(plan, ladderDir, outPath), stepRunOptions(options));
   return planStoryboard(plan);
+}
+
+/** Thumbnails of detected faces (from the upload; only its owner ever sees them), one decode for all. */
+export async function renderFaceThumbnails(
+  plan: LadderPlan,
+  inputPath: string,
+  requests: readonly FaceThumbnailRequest[],
+  options: StepOptions,
+): Promise<void> {
+  if (requests.length === 0) return;
+  await runFfmpeg(faceThumbnailsArgs(plan, inputPath, requests), stepRunOptions(options));
 }

@@ -15,6 +15,7 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
 import { authRoutes } from './routes/auth.ts';
 import { blockRoutes } from './routes/blocks.ts';
+import { faceRoutes } from './routes/faces.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { helpRoutes } from './routes/help.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(meRoutes, { deps });
   await app.register(adminUserRoutes, { deps });
   await app.register(videoRoutes, { deps, config });
+  await app.register(faceRoutes, { deps });
   await app.register(resumableUploadRoutes, { deps, config });
   await app.register(playbackRoutes, { deps, config });
   await app.register(publicMediaRoutes, { deps });

@@ -123,6 +123,15 @@ describe('face blur end to end', () => {
     source = join(dir, 'crowd.mp4');
     truth = await generateFaceClip({ scenario: 'crowd', outPath: source, seconds: 3, seed: 7 });
     videoId = await upload(source, { blurFaces: 'true' });
+    // Faces were found: the clip waits for its owner's choice, and nobody else can see what was found.
+    const waiting = await waitForStatus(videoId, ['awaiting_faces', 'in_review', 'failed']);
+    expect(waiting.status, JSON.stringify(waiting)).toBe('awaiting_faces');
+    const faces = await api.app.inject({ method: 'GET', url: `/videos/${videoId}/faces`, headers: { cookie: owner } });
+    expect(faces.statusCode).toBe(200);
+    expect(faces.json().faces.length).toBeGreaterThanOrEqual(3);
+    // Blur everyone (the default choice).
+    const chosen = await api.app.inject({ method: 'PUT', url: `/videos/${videoId}/faces`, headers: { cookie: owner }, payload: { visible: [] } });
+    expect(chosen.statusCode, chosen.body).toBe(202);
     const video = await waitForStatus(videoId, ['in_review', 'failed']);
     expect(video.status, JSON.stringify(video)).toBe('in_review');
     const decided = await api.app.inject({
@@ -132,7 +141,7 @@ describe('face blur end to end', () => {
       payload: { decision: 'approve', category: 'motivation' },
     });
     expect(decided.statusCode, decided.body).toBe(200);
-  }, 300_000);
+  }, 400_000);
 
   it('obscures every ground-truth face in every frame of the published rendition and keeps the rest', async () => {
     const published = join(dir, 'published');
@@ -213,4 +222,81 @@ describe('face blur: bad input', () => {
     expect(await api.deps.storage.listKeys(objectKeys.privateMediaPrefix(id))).toEqual([]);
     expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
   });
+});
+
+describe('face blur: the owner keeps their own face visible', () => {
+  it('shows the owner (only) a thumbnail per face, takes the choice, and leaves the chosen face unblurred', async () => {
+    const source = join(dir, 'closeup.mp4');
+    const truth = await generateFaceClip({ scenario: 'closeup', outPath: source, seconds: 1, seed: 5 });
+    const id = await upload(source, { blurFaces: 'true' });
+    expect((await waitForStatus(id, ['awaiting_faces', 'in_review', 'failed'])).status).toBe('awaiting_faces');
+    const stranger = await signUp(api.app, 'blur_stranger');
+
+    const listed = await api.app.inject({ method: 'GET', url: `/videos/${id}/faces`, headers: { cookie: owner } });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.headers['cache-control']).toBe('private, no-store');
+    const faces = listed.json().faces as Array<{ trackId: number; thumbnailUrl: string; visible: boolean }>;
+    expect(faces.length).toBeGreaterThanOrEqual(1);
+    expect(faces.every((f) => f.visible === false)).toBe(true);
+    const thumb = await api.app.inject({ method: 'GET', url: faces[0]!.thumbnailUrl, headers: { cookie: owner } });
+    expect(thumb.statusCode).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect(thumb.rawPayload.subarray(0, 2).toString('hex')).toBe('ffd8');
+    // Nobody else sees the faces or decides about them: not another member, not a reviewer, not anonymous.
+    for (const cookie of [stranger, reviewer]) {
+      expect((await api.app.inject({ method: 'GET', url: `/videos/${id}/faces`, headers: { cookie } })).statusCode).toBe(404);
+      expect((await api.app.inject({ method: 'GET', url: faces[0]!.thumbnailUrl, headers: { cookie } })).statusCode).toBe(404);
+      const put = await api.app.inject({ method: 'PUT', url: `/videos/${id}/faces`, headers: { cookie }, payload: { visible: [] } });
+      expect(put.statusCode).toBe(404);
+    }
+    expect((await api.app.inject({ method: 'GET', url: faces[0]!.thumbnailUrl })).statusCode).toBe(401);
+    // The review queue does not show a clip waiting for its owner.
+    const queue = await api.app.inject({ method: 'GET', url: '/review/queue', headers: { cookie: reviewer } });
+    expect(JSON.stringify(queue.json())).not.toContain(id);
+
+    // Bad choices change nothing.
+    const unknown = await api.app.inject({ method: 'PUT', url: `/videos/${id}/faces`, headers: { cookie: owner }, payload: { visible: [99_999] } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe('unknown_face');
+    const malformed = await api.app.inject({ method: 'PUT', url: `/videos/${id}/faces`, headers: { cookie: owner }, payload: { visible: ['me'] } });
+    expect(malformed.statusCode).toBe(400);
+    const missingThumb = await api.app.inject({ method: 'GET', url: `/videos/${id}/faces/99999/thumbnail`, headers: { cookie: owner } });
+    expect(missingThumb.statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'GET', url: `/videos/${id}`, headers: { cookie: owner } })).json().video.status).toBe('awaiting_faces');
+
+    // The owner keeps every face found (it is a selfie: all theirs).
+    const chosen = await api.app.inject({
+      method: 'PUT',
+      url: `/videos/${id}/faces`,
+      headers: { cookie: owner },
+      payload: { visible: faces.map((f) => f.trackId) },
+    });
+    expect(chosen.statusCode, chosen.body).toBe(202);
+    const again = await api.app.inject({ method: 'PUT', url: `/videos/${id}/faces`, headers: { cookie: owner }, payload: { visible: [] } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('faces_not_pending');
+    expect((await waitForStatus(id, ['in_review', 'failed'])).status).toBe('in_review');
+
+    // The face kept its detail in the rendition; the thumbnails, the face list and the upload are gone.
+    const rendition = join(dir, 'closeup-out');
+    const prefix = objectKeys.privateMediaPrefix(id);
+    for (const key of await api.deps.storage.listKeys(`${prefix}hls/`)) {
+      const target = join(rendition, key.slice(prefix.length));
+      await mkdir(dirname(target), { recursive: true });
+      await api.deps.storage.downloadToFile(key, target);
+    }
+    const joined = await joinRung(join(rendition, 'hls'), 'v1080');
+    const output = await lumaFrames(joined.path, truth.width, truth.height);
+    const reference = await lumaFrames(source, truth.width, truth.height);
+    const kept = truth.frames.map((frameFaces, f) => {
+      const region = clip(frameFaces[0] as Rect, truth.width, truth.height) as Rect;
+      return detailKept(output[f] as Buffer, reference[f] as Buffer, truth.width, region).correlation;
+    });
+    // an obscured face keeps under 0.3 (see above); x264 at CRF 23 alone takes some fine detail of a kept one
+    expect(Math.min(...kept)).toBeGreaterThan(0.4);
+    expect(await api.deps.storage.listKeys(`${prefix}faces/`)).toEqual([]);
+    expect(await api.deps.videos.listFaceTracks(id)).toEqual([]);
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+    expect((await api.app.inject({ method: 'GET', url: `/videos/${id}/faces`, headers: { cookie: owner } })).json().faces).toEqual([]);
+  }, 300_000);
 });

@@ -9,9 +9,13 @@ import {
   CAPTIONS_MAX_BYTES,
   CAPTIONS_SOURCE,
   captionsRenditionFiles,
+  detectFaceTracks,
+  type FaceTracks,
+  type LadderPlan,
   parseWebVtt,
   planLadder,
   probeMedia,
+  renderFaceThumbnails,
   renderPoster,
   renderStoryboard,
   transcodeLadder,
@@ -55,6 +59,44 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
     maxPixels: config.limits.maxVideoPixels,
   };
 
+  /** Phase 1: every face in every frame; stored with a thumbnail each for the owner, who then chooses. */
+  async function findFaces(plan: LadderPlan, input: string, work: string, videoId: string, signal: AbortSignal) {
+    const found = await detectFaceTracks(plan, input, { timeoutMs, signal }, {
+      detector: await deps.faceDetector(),
+      detectEvery: config.media.faceDetectEvery,
+    });
+    if (found.tracks.length === 0) return { frames: found.frames };
+    await deps.storage.putStream(objectKeys.privateMedia(videoId, `${FACES_DIR}/tracks.json`), serialiseFaceFrames(found), {
+      contentType: 'application/json',
+    });
+    const thumbnails = found.tracks.map((track) => ({
+      trackId: track.trackId,
+      frame: track.best.frame,
+      box: track.best.box,
+      outPath: join(work, `face-${track.trackId}.jpg`),
+    }));
+    await renderFaceThumbnails(plan, input, thumbnails, { timeoutMs, signal });
+    for (const t of thumbnails) {
+      await deps.storage.putFile(objectKeys.privateMedia(videoId, `${FACES_DIR}/${t.trackId}.jpg`), t.outPath, { contentType: 'image/jpeg' });
+    }
+    const waiting = await deps.videos.awaitFaceChoice(
+      videoId,
+      found.tracks.map((t) => ({ trackId: t.trackId, frameCount: t.frameCount })),
+      40,
+    );
+    log.info({ videoId, faces: found.tracks.length, waiting }, 'faces found; waiting for the owner to choose');
+    return 'awaiting_choice' as const;
+  }
+
+  /** Phase 2 input: the stored boxes, minus the faces the owner keeps visible. */
+  async function chosenFaces(videoId: string) {
+    const stored = parseFaceFrames(
+      await deps.storage.getBytes(objectKeys.privateMedia(videoId, `${FACES_DIR}/tracks.json`), { maxBytes: 256 * 1024 * 1024 }),
+    );
+    const visible = new Set((await deps.videos.listFaceTracks(videoId)).filter((t) => t.visible).map((t) => t.track_id));
+    return { frames: stored.map((boxes) => boxes.filter((b) => !visible.has(b.trackId))) };
+  }
+
   return async function processVideo({ videoId }: MediaJobs['process-video'], ctx: JobContext): Promise<JobOutcome> {
     const video = await deps.videos.findVideo(videoId);
     if (!video) return { status: 'skipped', reason: 'video was deleted' };
@@ -79,15 +121,23 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
           contentType: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
         });
 
+      // Faces: found and tracked first; if there are any, the owner chooses which (if any) are theirs to keep
+      // visible, and this job ends here. The choice brings the clip back for the obscured ladder.
+      let obscure: { frames: FaceTracks['frames'] } | null = null;
+      if (video.blur_faces) {
+        const faces = video.faces_chosen_at ? await chosenFaces(videoId) : await findFaces(plan, input, work, videoId, ctx.signal);
+        if (faces === 'awaiting_choice') return { status: 'done' };
+        if (faces.frames.some((boxes) => boxes.length > 0)) obscure = faces;
+        progress(45);
+      }
       const outDir = join(work, 'hls');
       const uploads: Array<Promise<unknown>> = [];
       // Faces are obscured on the decoded frames before the one ladder encode: no unblurred frame is ever encoded.
-      const blur = video.blur_faces ? { detector: await deps.faceDetector(), detectEvery: config.media.faceDetectEvery } : null;
       const { masterPlaylistPath, blur: blurred } = await transcodeLadder(plan, input, outDir, {
-        ...(blur ? { blur } : {}),
+        ...(obscure ? { obscure } : {}),
         timeoutMs,
         signal: ctx.signal,
-        onProgress: (p) => progress(3 + p * 0.87),
+        onProgress: (p) => (obscure ? progress(45 + p * 0.45) : progress(3 + p * 0.87)),
         // Segments go to S3 while ffmpeg is still encoding the next ones.
         onFile: (relative, absolute) => {
           uploads.push(put(`hls/${relative}`, absolute));
@@ -100,7 +150,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
 
       const posterPath = join(work, 'poster.jpg');
       // With blurred faces the poster comes from the encoded (obscured) ladder, never from the upload.
-      await renderPoster(plan, input, posterPath, { timeoutMs, signal: ctx.signal, ...(blur ? { fromLadderDir: outDir } : {}) });
+      await renderPoster(plan, input, posterPath, { timeoutMs, signal: ctx.signal, ...(video.blur_faces ? { fromLadderDir: outDir } : {}) });
       await put('poster.jpg', posterPath);
       const storyboardPath = join(work, 'storyboard.jpg');
       const storyboard = await renderStoryboard(plan, outDir, storyboardPath, { timeoutMs, signal: ctx.signal });
@@ -132,8 +182,13 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         if (!(await deps.videos.findVideo(videoId))) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
         return { status: 'skipped', reason: 'video changed while processing' };
       }
-      // Nobody may ever see the faces the owner asked to hide: the upload goes as soon as the blurred ladder is in.
-      if (blur) await deps.storage.deleteObject(objectKeys.original(videoId));
+      // Nobody may ever see the faces the owner asked to hide: the upload, the face thumbnails and the face list go
+      // as soon as the obscured ladder is in.
+      if (video.blur_faces) {
+        await deps.storage.deleteObject(objectKeys.original(videoId));
+        await deps.storage.deletePrefix(objectKeys.privateMedia(videoId, FACES_DIR) + '/');
+        await deps.videos.forgetFaceTracks(videoId);
+      }
       return { status: 'done' };
     } catch (error) {
       const lastAttempt = ctx.attempt >= ctx.maxAttempts;
@@ -162,6 +217,23 @@ async function publishCaptionsIfAny(deps: WorkerDeps, videoId: string, durationM
   for (const [file, { text, contentType }] of Object.entries(files)) {
     await deps.storage.putStream(objectKeys.privateMedia(videoId, `hls/${file}`), text, { contentType });
   }
+}
+
+const FACES_DIR = 'faces';
+
+/** Compact JSON of every frame's boxes: [[trackId, x, y, width, height], ...] per frame, to a tenth of a pixel. */
+function serialiseFaceFrames(found: FaceTracks): string {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return JSON.stringify({
+    width: found.width,
+    height: found.height,
+    frames: found.frames.map((boxes) => boxes.map((b) => [b.trackId, round(b.x), round(b.y), round(b.width), round(b.height)])),
+  });
+}
+
+function parseFaceFrames(bytes: Buffer): FaceTracks['frames'] {
+  const parsed = JSON.parse(bytes.toString('utf8')) as { frames: Array<Array<[number, number, number, number, number]>> };
+  return parsed.frames.map((boxes) => boxes.map(([trackId, x, y, width, height]) => ({ trackId, x, y, width, height })));
 }
 
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {

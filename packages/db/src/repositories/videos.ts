@@ -87,6 +87,66 @@ export function createVideoRepository(db: Db) {
       return result.numUpdatedRows > 0n;
     },
 
+    /**
+     * Faces found in a clip to be blurred: the tracks are stored (all hidden) and the clip waits for its owner's
+     * choice, in one transaction. False when the video was no longer processing.
+     */
+    async awaitFaceChoice(videoId: string, tracks: Array<{ trackId: number; frameCount: number }>, progress: number) {
+      return db.transaction().execute(async (trx) => {
+        assertTransition('processing', 'awaiting_faces');
+        const moved = await trx
+          .updateTable('videos')
+          .set({ status: 'awaiting_faces', progress, updated_at: new Date() })
+          .where('id', '=', videoId)
+          .where('status', '=', 'processing')
+          .executeTakeFirst();
+        if (moved.numUpdatedRows === 0n) return false;
+        await trx.deleteFrom('video_face_tracks').where('video_id', '=', videoId).execute();
+        await trx
+          .insertInto('video_face_tracks')
+          .values(tracks.map((t) => ({ video_id: videoId, track_id: t.trackId, frame_count: t.frameCount })))
+          .execute();
+        return true;
+      });
+    },
+
+    async listFaceTracks(videoId: string) {
+      return db.selectFrom('video_face_tracks').selectAll().where('video_id', '=', videoId).orderBy('track_id').execute();
+    },
+
+    /**
+     * The owner's choice: these tracks stay visible, every other is obscured; the clip goes back to processing for
+     * the obscured ladder. False when it was not awaiting a choice (anymore).
+     */
+    async chooseVisibleFaces(videoId: string, ownerId: string, visibleTrackIds: readonly number[]) {
+      return db.transaction().execute(async (trx) => {
+        assertTransition('awaiting_faces', 'processing');
+        const moved = await trx
+          .updateTable('videos')
+          .set({ status: 'processing', faces_chosen_at: new Date(), progress: 0, updated_at: new Date() })
+          .where('id', '=', videoId)
+          .where('owner_id', '=', ownerId)
+          .where('status', '=', 'awaiting_faces')
+          .executeTakeFirst();
+        if (moved.numUpdatedRows === 0n) return false;
+        await trx.updateTable('video_face_tracks').set({ visible: false }).where('video_id', '=', videoId).execute();
+        if (visibleTrackIds.length > 0) {
+          await trx
+            .updateTable('video_face_tracks')
+            .set({ visible: true })
+            .where('video_id', '=', videoId)
+            .where('track_id', 'in', [...visibleTrackIds])
+            .execute();
+        }
+        return true;
+      });
+    },
+
+    /** Once the obscured ladder is stored, the face list has served its purpose. */
+    async forgetFaceTracks(videoId: string) {
+      await db.deleteFrom('video_face_tracks').where('video_id', '=', videoId).execute();
+    },
+
     /** Replaces a video's renditions (a re-run overwrites, never duplicates). */
     async replaceRenditions(
       videoId: string,
