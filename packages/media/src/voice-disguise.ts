@@ -25,7 +25,7 @@ export const VOICE_PEAK_LIMIT = 0.891;
  * Rubber Band 3's option bit for its R3 ("finer") engine (RubberBandOptionEngineFiner). ffmpeg 5.1's rubberband
  * filter has no engine option, but it ORs every integer option into the library's option word, so the bit is passed
  * through `channels` (whose own value, `apart`, is 0). Needed because the default R2 engine barely preserves
- * formants (asked to keep them while raising pitch by 26%, it still moved them by 22%; R3 moved them by 1%), and R2
+ * formants (asked to keep them while raising pitch by 26%, it still moved them by 18%; R3 by 2% at most), and R2
  * also roughens a lowered voice (2 dB less harmonics-to-noise on speech). Libraries older than 3.0 ignore the bit
  * and fall back to R2; the integration test catches that.
  */
@@ -73,7 +73,7 @@ function num(value: number): string {
  *
  * 1. rubberband pitch=F, formants shifted: everything moves by F (like resampling, but tempo kept).
  * 2. rubberband pitch=P/F, formants preserved (R3 engine): pitch moves on to P, formants stay at F.
- * 3. alimiter: the vocoder can raise peaks by 3 dB; keep them under -1 dBFS, with its look-ahead delay compensated.
+ * 3. alimiter: the vocoder can raise peaks by 2 dB; keep them under -1 dBFS, with its look-ahead delay compensated.
  * 4. atrim (with durationSeconds): drop the silence the passes append after the end.
  */
 export function voiceDisguiseFilter(options: VoiceDisguiseOptions = {}): string {
