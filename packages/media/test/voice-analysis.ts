@@ -111,13 +111,6 @@ export function rmsDbfs(x: Float32Array): number {
   return 10 * Math.log10(sum / x.length);
 }
 
-/** The middle `seconds` of a signal, away from fades and filter start-up. */
-export function middle(x: Float32Array, sampleRate: number, seconds: number): Float32Array {
-  const len = Math.min(x.length, Math.round(sampleRate * seconds));
-  const start = Math.floor((x.length - len) / 2);
-  return x.subarray(start, start + len);
-}
-
 /** Correlation of x[start..start+frame) with itself `lag` samples later, for lag in [fromLag, toLag]. */
 function normalisedAutocorrelation(
   x: Float32Array,
