@@ -37,6 +37,7 @@ export const OwnerVideo = Type.Object({
   category: CategoryName,
   milestoneDays: Type.Union([Type.Integer(), Type.Null()]),
   blurFaces: Type.Boolean(),
+  disguiseVoice: Type.Boolean({ description: 'The voice is pitch- and formant-shifted (on clips with sound)' }),
   contentWarnings: Type.Array(ContentWarningName),
   failureCode: Type.Union([Type.String(), Type.Null()], { description: 'Stable code of a processing failure, e.g. duration_too_long' }),
   failureReason: Type.Union([Type.String(), Type.Null()], { description: 'Why processing failed, in plain words' }),
@@ -69,7 +70,7 @@ export type EditVideoBody = Static<typeof EditVideoBody>;
 export const UploadFormDescription = [
   'multipart/form-data with text fields FIRST, then the file:',
   '`title` (1-120), `description` (<=2000), `category` (motivation | education | milestone | affirmation),',
-  '`milestoneDays` (optional integer), `blurFaces` (true/false), `contentWarnings` (comma-separated),',
+  '`milestoneDays` (optional integer), `blurFaces` (true/false), `disguiseVoice` (true/false), `contentWarnings` (comma-separated),',
   'then the `video` file part (MP4/MOV or Matroska/WebM). The file streams straight to storage.',
 ].join(' ');
 

@@ -39,6 +39,7 @@ export interface VideosTable {
   category: Category;
   milestone_days: number | null;
   blur_faces: ColumnType<boolean, boolean | undefined, boolean>;
+  disguise_voice: ColumnType<boolean, boolean | undefined, boolean>;
   content_warnings: ColumnType<string[], string[] | undefined, string[]>;
   progress: ColumnType<number, number | undefined, number>;
   failure_code: string | null;

@@ -23,13 +23,15 @@ export interface VideoMetadata {
   category: Category;
   milestoneDays: number | null;
   blurFaces: boolean;
+  /** Pitch and formants shifted so the speaker is not recognisable (docs/voice-disguise.md). */
+  disguiseVoice: boolean;
   contentWarnings: ContentWarning[];
 }
 
 /** Raw text fields as they come from a form or tus metadata; every value is a string. */
 export type RawVideoFields = Partial<Record<string, string>>;
 
-const KNOWN_FIELDS = new Set(['title', 'description', 'category', 'milestoneDays', 'blurFaces', 'contentWarnings']);
+const KNOWN_FIELDS = new Set(['title', 'description', 'category', 'milestoneDays', 'blurFaces', 'disguiseVoice', 'contentWarnings']);
 
 function parseBoolean(value: string | undefined, field: string): boolean {
   if (value === undefined || value === '') return false;
@@ -76,6 +78,7 @@ export function parseVideoMetadata(fields: RawVideoFields, ignore: ReadonlySet<s
     category,
     milestoneDays,
     blurFaces: parseBoolean(fields.blurFaces, 'blurFaces'),
+    disguiseVoice: parseBoolean(fields.disguiseVoice, 'disguiseVoice'),
     contentWarnings: [...new Set(warnings)] as ContentWarning[],
   };
 }

@@ -65,6 +65,7 @@ export {
   transcodeLadder,
 } from './transcode-ladder.ts';
 export { type ValidatedSource, validateSource } from './validate-source.ts';
+export { DEFAULT_FORMANT_RATIO, DEFAULT_VOICE_SEMITONES, type VoiceDisguiseOptions, voiceDisguiseFilter } from './voice-disguise.ts';
 export { measureRungBandwidth, parseMediaPlaylist, type PlaylistSegment, writeMasterPlaylist } from './variant-bandwidth.ts';
 export { completedWhileRunning, type OutputFileHandler, type OutputWatcher, watchOutputs } from './watch-outputs.ts';
 export {

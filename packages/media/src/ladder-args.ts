@@ -36,6 +36,8 @@ export interface LadderInputOptions {
    * only the sound from the upload; the upload's own video stream is then never decoded by the encoder.
    */
   videoFromStdin?: boolean;
+  /** An audio filter chain applied once to the sound before it is encoded for every rung (voice disguise). */
+  audioFilter?: string;
 }
 
 /**
@@ -78,10 +80,18 @@ export function buildLadderArgs(plan: LadderPlan, inputPath: string, outDir: str
     args.push(...hardenedInputArgs(plan.source, inputPath));
   }
   const audioInput = input.videoFromStdin ? '1:a:0' : '0:a:0';
-  args.push('-filter_complex', buildLadderFilterGraph(rungs));
+  let graph = buildLadderFilterGraph(rungs);
+  const filtered = audio && input.audioFilter;
+  if (filtered) {
+    // Converted to the ladder's rate and layout first (a 5.1 source costs no more), filtered once, then split:
+    // a graph output can be mapped only once.
+    const outs = rungs.map((_, i) => `[a${i}]`).join('');
+    graph += `;[${audioInput}]aresample=${audio.sampleRate},aformat=channel_layouts=stereo,${input.audioFilter},asplit=${rungs.length}${outs}`;
+  }
+  args.push('-filter_complex', graph);
   rungs.forEach((_, i) => {
     args.push('-map', `[v${i}]`);
-    if (audio) args.push('-map', audioInput);
+    if (audio) args.push('-map', filtered ? `[a${i}]` : audioInput);
   });
   args.push('-c:v', 'libx264', '-profile:v', 'high', '-sc_threshold', '0');
   // Time-based keyframes land on the same instants in every rung whatever its frame rate.

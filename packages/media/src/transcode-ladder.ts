@@ -25,6 +25,8 @@ export interface TranscodeLadderOptions extends StepOptions {
   blur?: FaceBlurOptions;
   /** Obscure boxes already found (phase 2 after the owner chose which faces stay visible). */
   obscure?: ObscureOptions;
+  /** Applied to the sound once, before it is encoded for every rung (voiceDisguiseFilter). */
+  audioFilter?: string;
 }
 
 export async function transcodeLadder(
@@ -41,12 +43,14 @@ export async function transcodeLadder(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.nice !== undefined ? { nice: options.nice } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.audioFilter ? { audioFilter: options.audioFilter } : {}),
   };
   let blur: BlurSummary | null = null;
+  const audioFilter = options.audioFilter ? { audioFilter: options.audioFilter } : {};
   try {
     if (options.blur) blur = await runBlurredLadder(plan, inputPath, outDir, run, options.blur);
     else if (options.obscure) blur = { ...(await runObscuredLadder(plan, inputPath, outDir, run, options.obscure)), detections: 0, tracks: 0 };
-    else await runFfmpeg(buildLadderArgs(plan, inputPath, outDir), run);
+    else await runFfmpeg(buildLadderArgs(plan, inputPath, outDir, audioFilter), run);
   } catch (error) {
     await watcher?.cancel();
     throw error;

@@ -1,17 +1,22 @@
 // A clip's whole trip through the real API, the real worker (BullMQ, ffmpeg) and the S3 emulator over HTTP,
 // checked the way a user would: ffprobe the produced HLS, decode it, and read S3.
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { generateClip, GPS_ISO6709, writeEvilInputs } from '@onward/media/test/clips.ts';
 import { decodeFully, ffprobeJson, joinRung, keyframeTimes } from '@onward/media/test/ffprobe-inspect.ts';
+import { encodeWavFloat, estimateF0, synthesizeVowel } from '@onward/media/test/voice-analysis.ts';
 import { createMediaWorker, createWorkerDeps } from '@onward/media-worker';
 import { objectKeys } from '@onward/storage';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, signUp, type TestApi } from './api-harness.ts';
 import { multipartBody } from './multipart-body.ts';
+
+const execFileAsync = promisify(execFile);
 
 let api: TestApi;
 let worker: ReturnType<typeof createMediaWorker>;
@@ -180,6 +185,56 @@ describe('upload -> HLS ladder', () => {
     expect(ok.statusCode).toBe(204);
     expect(await readText(masterKey)).toContain('SUBTITLES="subs"');
     expect(await readText(objectKeys.privateMedia(id, 'hls/subs/en/captions.vtt'))).toContain('Hello &amp; welcome');
+  });
+});
+
+describe('voice disguise', () => {
+  it('shifts the voice of every rung, keeps its timing, and deletes the upload with the real voice', async () => {
+    // A voiced vowel at 120 Hz over a picture: the owner asked for their voice to be disguised.
+    const voice = join(dir, 'voice.wav');
+    await writeFile(voice, encodeWavFloat(synthesizeVowel({ sampleRate: 48_000, seconds: 4, f0: 120, formants: [700, 1220, 2600] }), 48_000, 1));
+    const source = join(dir, 'voice.mp4');
+    await execFileAsync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=360x640:rate=30:duration=4', '-i', voice],
+      ...['-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-b:a', '128k', '-shortest', source],
+    ]);
+    const res = await upload(source, { disguiseVoice: 'true' });
+    expect(res.statusCode).toBe(201);
+    const id = res.json().video.id as string;
+    expect(res.json().video.disguiseVoice).toBe(true);
+    const { video } = await waitForStatus(id, ['in_review', 'failed']);
+    expect(video.status).toBe('in_review');
+
+    const out = join(dir, 'voice-out');
+    await downloadPrefix(objectKeys.privateMediaPrefix(id), out);
+    for (const rung of ['v360']) {
+      const joined = await joinRung(join(out, 'hls'), rung);
+      const pcm = await execFileAsync('ffmpeg', ['-v', 'error', '-i', joined.path, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 'f32le', 'pipe:1'], {
+        encoding: 'buffer',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const samples = new Float32Array(pcm.stdout.buffer, pcm.stdout.byteOffset, pcm.stdout.length / 4);
+      const f0 = estimateF0(samples, 48_000);
+      // the default disguise lowers the pitch by 4 semitones: 120 Hz -> 95.2 Hz
+      expect(f0).not.toBeNull();
+      expect((f0 as number) / 120).toBeCloseTo(2 ** (-4 / 12), 1);
+      expect(samples.length / 48_000).toBeCloseTo(4, 0);
+    }
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeNull();
+  });
+
+  it('is nothing to do on a clip without sound (not an error)', async () => {
+    const source = await generateClip({ path: join(dir, 'silent.mp4'), width: 360, height: 640, seconds: 2, fps: 30, audio: false });
+    const res = await upload(source, { disguiseVoice: 'true' });
+    const { video } = await waitForStatus(res.json().video.id, ['in_review', 'failed']);
+    expect(video.status).toBe('in_review');
+  });
+
+  it('refuses a malformed flag', async () => {
+    const source = await generateClip({ path: join(dir, 'flag.mp4'), width: 160, height: 284, seconds: 1, fps: 30, audio: true });
+    const res = await upload(source, { disguiseVoice: 'maybe' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_field');
   });
 });
 

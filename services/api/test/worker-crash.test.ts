@@ -1,15 +1,19 @@
 // A worker process killed mid-transcode: another worker takes the job over and the video reaches
-// in_review exactly once, with one set of renditions.
+// in_review exactly once, with one set of renditions; killed mid-blur, nothing unblurred is ever stored.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateClip } from '@onward/media/test/clips.ts';
+import { generateFaceClip } from '@onward/media/test/face-clips/generate.ts';
+import { joinRung } from '@onward/media/test/ffprobe-inspect.ts';
 import { createQueueConnection, QUEUE_NAMES } from '@onward/queue';
+import { objectKeys } from '@onward/storage';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signUp, startTestApi, type TestApi } from './api-harness.ts';
+import { lumaFrames, unobscuredFaces } from './face-checks.ts';
 import { multipartBody } from './multipart-body.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -122,3 +126,59 @@ it('resumes a job whose worker was killed mid-transcode on another worker, exact
   // ffmpeg of the killed worker died with it: no orphan keeps writing
   killGroup(second.child);
 }, 300_000);
+
+it('a worker killed mid-blur: the job is redone from scratch and no unblurred frame is ever stored', async () => {
+  const cookie = await signUp(api.app, 'crash_blur_cam');
+  const source = join(dir, 'faces.mp4');
+  const truth = await generateFaceClip({ scenario: 'crowd', outPath: source, seconds: 3, seed: 11 });
+  const { payload, headers } = multipartBody(
+    { title: 'blur me', category: 'motivation', blurFaces: 'true' },
+    { filename: 'f.mp4', data: await readFile(source) },
+  );
+  const res = await api.app.inject({ method: 'POST', url: '/videos', headers: { ...headers, cookie }, payload });
+  expect(res.statusCode).toBe(201);
+  const id: string = res.json().video.id;
+
+  const first = startWorker('blur-first');
+  await poll('faces to be found', async () => ((await api.deps.videos.findVideo(id))?.status === 'awaiting_faces' ? true : undefined), 180_000);
+  const chosen = await api.app.inject({ method: 'PUT', url: `/videos/${id}/faces`, headers: { cookie }, payload: { visible: [] } });
+  expect(chosen.statusCode).toBe(202);
+  // Killed while the obscured ladder is being encoded (some segments already in S3).
+  await poll(
+    'the obscured ladder to be under way',
+    async () => ((await api.deps.storage.listKeys(objectKeys.privateMedia(id, 'hls/'))).some((k) => k.endsWith('.m4s')) ? true : undefined),
+    120_000,
+  );
+  killGroup(first.child);
+  expect((await api.deps.videos.findVideo(id))?.status).toBe('processing');
+
+  const second = startWorker('blur-second');
+  const done = await poll(
+    'the second worker to finish',
+    async () => {
+      const video = await api.deps.videos.findVideo(id);
+      return video && video.status !== 'processing' ? video : undefined;
+    },
+    180_000,
+  );
+  expect(done.status).toBe('in_review');
+
+  // What reviewers will play: every face obscured in every frame, nothing of the upload left.
+  const rendition = join(dir, 'blur-out');
+  const prefix = objectKeys.privateMediaPrefix(id);
+  for (const key of await api.deps.storage.listKeys(`${prefix}hls/`)) {
+    const target = join(rendition, key.slice(prefix.length));
+    await mkdir(dirname(target), { recursive: true });
+    await api.deps.storage.downloadToFile(key, target);
+  }
+  const joined = await joinRung(join(rendition, 'hls'), 'v1080');
+  const output = await lumaFrames(joined.path, truth.width, truth.height);
+  const reference = await lumaFrames(source, truth.width, truth.height);
+  expect(output).toHaveLength(truth.frameCount);
+  const { failures, faceFrames } = unobscuredFaces(output, reference, truth);
+  expect(faceFrames).toBeGreaterThan(truth.frameCount);
+  expect(failures).toEqual([]);
+  expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+  expect(await api.deps.storage.listKeys(`${prefix}faces/`)).toEqual([]);
+  killGroup(second.child);
+}, 400_000);

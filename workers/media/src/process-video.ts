@@ -20,6 +20,7 @@ import {
   renderStoryboard,
   transcodeLadder,
   validateSource,
+  voiceDisguiseFilter,
 } from '@onward/media';
 import type { MediaJobs } from '@onward/queue';
 import { objectKeys } from '@onward/storage';
@@ -133,8 +134,14 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       const outDir = join(work, 'hls');
       const uploads: Array<Promise<unknown>> = [];
       // Faces are obscured on the decoded frames before the one ladder encode: no unblurred frame is ever encoded.
+      // The voice, when its owner asked: shifted once, before the sound is encoded for every rung. A clip without
+      // sound has no voice to disguise (nothing to do, not an error).
+      const audioFilter =
+        video.disguise_voice && plan.audio ? voiceDisguiseFilter({ durationSeconds: plan.durationMs / 1000 }) : null;
+      if (video.disguise_voice && !plan.audio) log.info({ videoId }, 'voice disguise asked for a clip without sound');
       const { masterPlaylistPath, blur: blurred } = await transcodeLadder(plan, input, outDir, {
         ...(obscure ? { obscure } : {}),
+        ...(audioFilter ? { audioFilter } : {}),
         timeoutMs,
         signal: ctx.signal,
         onProgress: (p) => (obscure ? progress(45 + p * 0.45) : progress(3 + p * 0.87)),
@@ -184,8 +191,10 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       }
       // Nobody may ever see the faces the owner asked to hide: the upload, the face thumbnails and the face list go
       // as soon as the obscured ladder is in.
-      if (video.blur_faces) {
+      if (video.blur_faces || video.disguise_voice) {
         await deps.storage.deleteObject(objectKeys.original(videoId));
+      }
+      if (video.blur_faces) {
         await deps.storage.deletePrefix(objectKeys.privateMedia(videoId, FACES_DIR) + '/');
         await deps.videos.forgetFaceTracks(videoId);
       }

@@ -66,6 +66,8 @@ export interface BlurredLadderRun {
   nice?: number;
   durationMs: number;
   onProgress?: (percent: number) => void;
+  /** Applied to the sound once before it is encoded (voice disguise). */
+  audioFilter?: string;
 }
 
 export interface BlurSummary {
@@ -271,7 +273,10 @@ export async function runObscuredLadder(
   let encoderInput: Writable | null = null;
   let decoderOutput: Readable | null = null;
   const common = { timeoutMs: run.timeoutMs, signal: stop.signal, ...(run.nice !== undefined ? { nice: run.nice } : {}) };
-  const encoder = runFfmpeg(buildLadderArgs(plan, inputPath, outDir, { videoFromStdin: true }), {
+  const encoder = runFfmpeg(buildLadderArgs(plan, inputPath, outDir, {
+      videoFromStdin: true,
+      ...(run.audioFilter ? { audioFilter: run.audioFilter } : {}),
+    }), {
     ...common,
     durationMs: run.durationMs,
     stdinPipe: true,

@@ -373,7 +373,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; c
         description: [
           'tus 1.0.0 creation. Headers: `Tus-Resumable: 1.0.0`, `Upload-Length` (bytes; Upload-Defer-Length is',
           'refused), `Upload-Metadata` with base64 values of the same fields as the multipart form: `title`,',
-          '`description`, `category`, `milestoneDays`, `blurFaces`, `contentWarnings` (`filename`/`filetype` are',
+          '`description`, `category`, `milestoneDays`, `blurFaces`, `disguiseVoice`, `contentWarnings` (`filename`/`filetype` are',
           'ignored). Metadata, size and daily quota are checked here, before any byte is stored. Answers 201 with',
           '`Location: resumable/{uploadId}` (relative to this URL); send the bytes with PATCH there. The upload',
           'id becomes the video id. Unfinished uploads expire after 24 hours.',

@@ -12,6 +12,7 @@ export function toOwnerVideo(row: Video): OwnerVideo {
     category: row.category,
     milestoneDays: row.milestone_days,
     blurFaces: row.blur_faces,
+    disguiseVoice: row.disguise_voice,
     contentWarnings: row.content_warnings as OwnerVideo['contentWarnings'],
     failureCode: row.failure_code,
     failureReason: row.failure_reason,

@@ -85,6 +85,7 @@ export async function registerUploadedVideo(
       category: metadata.category,
       milestone_days: metadata.milestoneDays,
       blur_faces: metadata.blurFaces,
+      disguise_voice: metadata.disguiseVoice,
       content_warnings: metadata.contentWarnings,
     });
     inserted = true;
