@@ -48,7 +48,9 @@ describe('record a milestone, review it, watch it in the feed', () => {
     await page.getByRole('button', { name: 'Turn on the camera' }).click();
     const preview = page.getByLabel('Camera preview');
     await preview.waitFor();
-    await page.waitForFunction(() => (document.querySelector('video[aria-label="Camera preview"]') as HTMLVideoElement | null)?.readyState! >= 2);
+    await page.waitForFunction(
+      () => ((document.querySelector('video[aria-label="Camera preview"]') as HTMLVideoElement | null)?.readyState ?? 0) >= 2,
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'record');
 
