@@ -1,5 +1,7 @@
 // Preload (`node --import tsx --import ./block-network.ts`): every way out to the network throws, and each attempt
-// is recorded in globalThis.__networkAttempts so a test can prove that code ran fully offline.
+// is recorded in globalThis.__networkAttempts so a test can prove that code ran fully offline. Worker threads run
+// only `--require` preloads (`--require tsx/cjs --require ./block-network.ts`), and their globals are out of the
+// main thread's reach, so every attempt is also written to stderr as a `network blocked:` line.
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import http from 'node:http';
@@ -15,6 +17,7 @@ function blocked(name: string): (...args: unknown[]) => never {
   return (...args: unknown[]) => {
     const target = args.map((a) => (typeof a === 'string' ? a : a instanceof URL ? a.href : typeof a)).join(' ');
     attempts.push(`${name} ${target}`);
+    process.stderr.write(`network blocked: ${name} ${target}\n`);
     throw new Error(`network blocked: ${name} ${target}`);
   };
 }

@@ -1,12 +1,12 @@
-// Offline BlazeFace detection on the face fixtures, tiling for small faces in a 1080x1920 frame, and a proof that the
-// detector loads and runs with every network API blocked (in a child process, see block-network.ts).
+// The old path (human's BlazeFace per tile, kept as the reference the bench compares against) on the face fixtures,
+// and a proof that both it and the new frame detector load and run with every network API blocked (in a child
+// process, see block-network.ts).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaceBox, type FaceDetector, type RgbFrame, createFaceDetector, detectWithTiles } from '../src/faces/face-detector.ts';
-import { planTiles } from '../src/faces/tiles.ts';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -95,13 +95,6 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
     expect(boxes.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('reports camera.png (small near-profile face) for information', async () => {
-    const frame = await decodeFixture('camera.png');
-    const whole = await detector.detect(frame.rgb, frame.width, frame.height);
-    const tiled = await detectWithTiles(detector, frame, { tileSize: 256, overlap: 96 });
-    console.log(`camera.png ${frame.width}x${frame.height}: whole ${JSON.stringify(whole)} tiled ${JSON.stringify(tiled)}`);
-  });
-
   it.each(['coffee.png', 'chelsea.png'])('finds no face in %s (also with tiles)', async (name) => {
     const frame = await decodeFixture(name);
     const whole = await detector.detect(frame.rgb, frame.width, frame.height);
@@ -116,69 +109,69 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
 
   // astronaut's face is ~145 px (BlazeFace's box ~103 px) of 512: scale 0.7 -> ~100 px face, 0.35 -> ~50 px
   it.each([
-    { label: '~100 px', scale: 0.7, x: 600, y: 1300, assert: true },
-    { label: '~50 px', scale: 0.35, x: 130, y: 700, assert: true },
-    { label: '~40 px', scale: 0.28, x: 300, y: 900, assert: false },
-    { label: '~30 px', scale: 0.2, x: 300, y: 900, assert: false },
-  ])('finds a $label face in a 1080x1920 frame with tiles, and times both passes', async ({ label, scale, x, y, assert }) => {
+    { label: '~100 px', scale: 0.7, x: 600, y: 1300 },
+    { label: '~50 px', scale: 0.35, x: 130, y: 700 },
+  ])('finds a $label face in a 1080x1920 frame with tiles', async ({ scale, x, y }) => {
     const frame = await smallFaceFrame(scale, x, y);
-    const tiles = planTiles(1080, 1920, 480, 160).length;
-    for (const [mode, d] of [
-      ['mesh-verified', detector],
-      ['BlazeFace alone', blazeOnly],
-    ] as const) {
-      const whole = await timed(() => detectWithTiles(d, frame, { wholeFrameOnly: true }));
-      const tiled = await timed(() => detectWithTiles(d, frame));
-      console.log(
-        `TIMING 1080x1920, ${label} face, ${mode}: whole frame ${whole.ms.toFixed(0)} ms -> ${JSON.stringify(whole.value)}; ` +
-          `whole + ${tiles} tiles (480 px, overlap 160) ${tiled.ms.toFixed(0)} ms -> ${JSON.stringify(tiled.value)}`,
-      );
-      if (assert) expectAstronautFace(tiled.value, x, y, scale);
-    }
+    expectAstronautFace(await detectWithTiles(detector, frame), x, y, scale);
+    expectAstronautFace(await detectWithTiles(blazeOnly, frame), x, y, scale);
   });
 
-  it('times detection on a 1080x1920 frame (mean of 3, for planning the blur speed)', async () => {
-    const frame = await smallFaceFrame(0.7, 600, 1300);
-    for (const [mode, d] of [
-      ['mesh-verified', detector],
-      ['BlazeFace alone', blazeOnly],
-    ] as const) {
-      let wholeMs = 0;
-      let tiledMs = 0;
-      for (let i = 0; i < 3; i++) {
-        wholeMs += (await timed(() => detectWithTiles(d, frame, { wholeFrameOnly: true }))).ms;
-        tiledMs += (await timed(() => detectWithTiles(d, frame))).ms;
-      }
-      console.log(
-        `TIMING MEAN 1080x1920, ${mode}: whole frame ${(wholeMs / 3).toFixed(0)} ms; whole + tiles ${(tiledMs / 3).toFixed(0)} ms`,
-      );
-    }
-  });
-
-  it('loads and detects with every network API blocked (child process)', async () => {
-    const detectorModule = new URL('../src/faces/face-detector.ts', import.meta.url).href;
+  it('loads and detects with every network API blocked, old and new path (child process)', async () => {
+    const faces = (path: string) => new URL(`../src/faces/${path}`, import.meta.url).href;
     const script = `
       import { execFileSync } from 'node:child_process';
-      const { createFaceDetector } = await import(${JSON.stringify(detectorModule)});
-      const rgb = execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', ${JSON.stringify(fixture('astronaut.png'))}, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 24 });
-      const detector = await createFaceDetector();
-      const faces = await detector.detect(new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length), 512, 512);
-      detector.dispose();
+      import { Worker } from 'node:worker_threads';
+      const { createFaceDetector } = await import(${JSON.stringify(faces('face-detector.ts'))});
+      const { createFrameDetector, workerExecArgv } = await import(${JSON.stringify(faces('frame-detector.ts'))});
+      const { loadBlazeFace } = await import(${JSON.stringify(faces('blazeface-model.ts'))});
+      const { detectPyramid } = await import(${JSON.stringify(faces('pyramid-detect.ts'))});
+      const { planScales } = await import(${JSON.stringify(faces('scale-plan.ts'))});
+      const buf = execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', ${JSON.stringify(fixture('astronaut.png'))}, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 24 });
+      const frame = { rgb: new Uint8Array(buf.buffer, buf.byteOffset, buf.length), width: 512, height: 512 };
+      // old path: human
+      const old = await createFaceDetector();
+      const oldFaces = await old.detect(frame.rgb, 512, 512);
+      old.dispose();
+      // new path in this thread, where attempts are recorded
+      const model = await loadBlazeFace();
+      const inThread = detectPyramid(model, frame, planScales(512, 512, 40), { minScore: 0.5, iouThreshold: 0.3 });
+      // new path as the pipeline runs it, in a worker thread (which gets the same --import preloads)
+      const detector = await createFrameDetector();
+      const workerFaces = await detector.detect(frame);
+      await detector.close();
+      const probe = new Worker("require('node:worker_threads').parentPort.postMessage(Array.isArray(globalThis.__networkAttempts) && String(globalThis.fetch).includes('blocked'))", { eval: true, execArgv: workerExecArgv(process.execArgv) });
+      const workerBlocked = await new Promise((resolve, reject) => { probe.once('message', resolve); probe.once('error', reject); });
+      await probe.terminate();
       const attempts = [...globalThis.__networkAttempts];
       // control: the block is really in place (our own probe is refused and recorded)
       let fetchBlocked = false;
       try { await fetch('https://example.com/'); } catch { fetchBlocked = globalThis.__networkAttempts.length === attempts.length + 1; }
-      process.stdout.write(JSON.stringify({ faces, attempts, fetchBlocked }));
+      process.stdout.write(JSON.stringify({ oldFaces, inThread, workerFaces, workerBlocked, attempts, fetchBlocked }));
     `;
-    const { stdout } = await execFileAsync(
+    // --require (not --import) so that worker threads load the block too
+    const block = fileURLToPath(new URL('./block-network.ts', import.meta.url));
+    const { stdout, stderr } = await execFileAsync(
       process.execPath,
-      ['--import', 'tsx', '--import', fileURLToPath(new URL('./block-network.ts', import.meta.url)), '--input-type=module', '--eval', script],
+      ['--require', 'tsx/cjs', '--require', block, '--input-type=module', '--eval', script],
       { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 50_000 },
     );
-    const result = JSON.parse(stdout) as { faces: FaceBox[]; attempts: string[]; fetchBlocked: boolean };
+    const result = JSON.parse(stdout) as {
+      oldFaces: FaceBox[];
+      inThread: FaceBox[];
+      workerFaces: FaceBox[];
+      workerBlocked: boolean;
+      attempts: string[];
+      fetchBlocked: boolean;
+    };
     console.log('network-blocked child', result);
     expect(result.fetchBlocked).toBe(true); // the block really was in place
-    expect(result.attempts).toEqual([]); // and nothing but our own probe tried the network
-    expectAstronautFace(result.faces);
+    expect(result.workerBlocked).toBe(true); // in worker threads too
+    expect(result.attempts).toEqual([]); // and nothing but our own probe tried the network, in this thread
+    // nor in any worker thread (each attempt is a stderr line): only the control probe's
+    expect(stderr.split('\n').filter((line) => line.startsWith('network blocked:'))).toEqual(['network blocked: globalThis.fetch https://example.com/']);
+    expectAstronautFace(result.oldFaces);
+    expectAstronautFace(result.inThread);
+    expectAstronautFace(result.workerFaces);
   });
 });

@@ -1,6 +1,9 @@
 // Face detection on whole display-oriented video frames: the interface the blur pipeline codes against.
-// First version: the whole-frame + overlapping-tiles detection of face-detector.ts behind it (to be made faster).
-import { createFaceDetector, detectWithTiles } from './face-detector.ts';
+// BlazeFace (MediaPipe's 256 px short-range model, from human's models/) runs fully convolutionally on a small
+// pyramid of downscaled copies of the frame (scale-plan.ts) through tfjs on WebAssembly, in worker threads, so the
+// caller's event loop stays free. Choice of model/backend and measurements: docs/face-detection.md.
+import { Worker } from 'node:worker_threads';
+import type { DetectRequest, WorkerMessage, WorkerSettings } from './frame-detector-worker.ts';
 import type { FaceBox, RgbFrame } from './tiles.ts';
 
 export type { FaceBox, RgbFrame } from './tiles.ts';
@@ -12,32 +15,149 @@ export interface FrameDetector {
 }
 
 export interface FrameDetectorOptions {
-  /** Smallest face (px, in frame coordinates) that must be found. Default 40. */
+  /** Smallest face (box side, frame px) that must be found. Default 40. */
   minFaceSize?: number;
-  /** Detection threads. Default 1. */
+  /** Worker threads, each with its own model, taking frames in turn. Default 1. */
   threads?: number;
 }
 
-function checkFrame(frame: RgbFrame): void {
+/** BlazeFace score from which a face is reported: low, because a missed face is a privacy failure. */
+export const MIN_SCORE = 0.5;
+/** Boxes overlapping more than this are one face (blended). */
+export const BLEND_IOU = 0.3;
+const LARGEST_THREADS = 8;
+
+/** Throws a RangeError unless `frame` is a non-empty RGB24 picture whose byte length matches its size. */
+export function checkFrame(frame: RgbFrame): void {
   const { width, height, rgb } = frame;
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new RangeError(`frame size must be positive integers, got ${width}x${height}`);
   }
-  if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 bytes, got ${rgb.length}`);
+  if (!(rgb instanceof Uint8Array)) throw new TypeError('frame.rgb must be a Uint8Array of RGB24 pixels');
+  if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 = ${width * height * 3} bytes, got ${rgb.length}`);
 }
 
-export async function createFrameDetector(_options: FrameDetectorOptions = {}): Promise<FrameDetector> {
-  const detector = await createFaceDetector({ verifyWithMesh: false });
-  let closed = false;
+interface Pending {
+  resolve(faces: FaceBox[]): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  ready: Promise<void>;
+  failure: Error | null;
+}
+
+/**
+ * The parent's Node options minus those that only make sense for a main script (a worker inherits them all by
+ * default, and `node --input-type=module --eval ...` would make every worker fail to start). Loaders (`--import tsx`)
+ * and everything else are kept.
+ */
+export function workerExecArgv(parent: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const arg = parent[i] as string;
+    if (/^--(input-type|eval|print)=/.test(arg)) continue;
+    if (['--input-type', '--eval', '-e', '--print', '-p'].includes(arg)) {
+      // --print/-p may stand alone; otherwise the next argument is the value
+      if (arg === '--input-type' || arg === '--eval' || arg === '-e') i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+function startThread(settings: WorkerSettings): Thread {
+  const worker = new Worker(new URL('./frame-detector-worker.ts', import.meta.url), {
+    workerData: settings,
+    execArgv: workerExecArgv(process.execArgv),
+  });
+  const pending = new Map<number, Pending>();
+  const thread: Thread = { worker, pending, ready: Promise.resolve(), failure: null };
+  const fail = (error: Error): void => {
+    thread.failure ??= error;
+    for (const p of pending.values()) p.reject(thread.failure);
+    pending.clear();
+  };
+  thread.ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 'failed') {
+        fail(new Error(`face detector: ${message.message}`));
+        reject(thread.failure);
+      } else {
+        const p = pending.get(message.id);
+        pending.delete(message.id);
+        if (message.type === 'faces') p?.resolve(message.faces);
+        else p?.reject(new Error(`face detector: ${message.message}`));
+      }
+    });
+    worker.on('error', (error) => {
+      fail(error);
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      const error = new Error(`face detector: worker thread exited (code ${code})`);
+      fail(error);
+      reject(error);
+    });
+  });
+  return thread;
+}
+
+export async function createFrameDetector(options: FrameDetectorOptions = {}): Promise<FrameDetector> {
+  const minFaceSize = options.minFaceSize ?? 40;
+  const threadCount = options.threads ?? 1;
+  if (!(Number.isFinite(minFaceSize) && minFaceSize > 0)) throw new RangeError(`minFaceSize must be a positive number, got ${minFaceSize}`);
+  if (!(Number.isInteger(threadCount) && threadCount >= 1 && threadCount <= LARGEST_THREADS)) {
+    throw new RangeError(`threads must be an integer from 1 to ${LARGEST_THREADS}, got ${threadCount}`);
+  }
+  const settings: WorkerSettings = { minFaceSize, minScore: MIN_SCORE, iouThreshold: BLEND_IOU };
+  const threads = Array.from({ length: threadCount }, () => startThread(settings));
+  try {
+    await Promise.all(threads.map((t) => t.ready));
+  } catch (error) {
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+    throw error;
+  }
+  let nextId = 0;
+  let closing: Promise<void> | null = null;
+  const inFlight = new Set<Promise<FaceBox[]>>();
+
   return {
-    async detect(frame) {
-      if (closed) throw new Error('frame detector: closed');
-      checkFrame(frame);
-      return detectWithTiles(detector, frame);
+    detect(frame) {
+      if (closing) return Promise.reject(new Error('face detector: closed'));
+      try {
+        checkFrame(frame);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const alive = threads.filter((t) => !t.failure);
+      if (alive.length === 0) return Promise.reject(threads[0]?.failure ?? new Error('face detector: no threads'));
+      // the least busy thread; the frame is copied to it (the caller keeps its buffer)
+      const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = nextId++;
+      const result = new Promise<FaceBox[]>((resolve, reject) => {
+        thread.pending.set(id, { resolve, reject });
+        const request: DetectRequest = { id, rgb: frame.rgb, width: frame.width, height: frame.height };
+        thread.worker.postMessage(request);
+      });
+      inFlight.add(result);
+      const forget = (): void => {
+        inFlight.delete(result);
+      };
+      result.then(forget, forget);
+      return result;
     },
-    async close() {
-      closed = true;
-      detector.dispose();
+    close() {
+      // answers every detect() already accepted, then ends the threads
+      closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        await Promise.all(threads.map((t) => t.worker.terminate()));
+      })();
+      return closing;
     },
   };
 }

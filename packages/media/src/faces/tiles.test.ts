@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FaceBox, cropTile, iou, mapToFrame, mergeBoxes, planTiles, wholeFrameTile } from './tiles.ts';
+import { type FaceBox, blendBoxes, cropTile, iou, mapToFrame, mergeBoxes, planTiles, wholeFrameTile } from './tiles.ts';
 
 const box = (x: number, y: number, width: number, height: number, score = 0.9): FaceBox => ({ x, y, width, height, score });
 
@@ -89,5 +89,28 @@ describe('mergeBoxes', () => {
   it('computes IoU', () => {
     expect(iou(box(0, 0, 10, 10), box(5, 0, 10, 10))).toBeCloseTo(50 / 150);
     expect(iou(box(0, 0, 10, 10), box(20, 20, 10, 10))).toBe(0);
+  });
+});
+
+describe('blendBoxes', () => {
+  it('averages overlapping boxes by score and keeps the best score', () => {
+    const out = blendBoxes([box(0, 0, 10, 10, 0.9), box(2, 0, 10, 10, 0.3)], 0.3);
+    expect(out).toHaveLength(1);
+    expect(out[0]?.x).toBeCloseTo((0 * 0.9 + 2 * 0.3) / 1.2);
+    expect(out[0]?.width).toBeCloseTo(10);
+    expect(out[0]?.score).toBe(0.9);
+  });
+
+  it('keeps separate faces apart, best first', () => {
+    const out = blendBoxes([box(0, 0, 10, 10, 0.6), box(50, 50, 10, 10, 0.8), box(11, 0, 10, 10, 0.7)], 0.3);
+    expect(out.map((b) => [b.x, b.score])).toEqual([
+      [50, 0.8],
+      [11, 0.7],
+      [0, 0.6],
+    ]);
+  });
+
+  it('returns nothing for nothing', () => {
+    expect(blendBoxes([], 0.3)).toEqual([]);
   });
 });

@@ -119,3 +119,36 @@ export function mergeBoxes(boxes: readonly FaceBox[], iouThreshold: number, cont
   }
   return kept;
 }
+
+/**
+ * Weighted non-max suppression (MediaPipe's blending for BlazeFace): boxes overlapping the best remaining box by more
+ * than `iouThreshold` are averaged into it, weighted by score; the result keeps the best score. Averaging the many
+ * anchors that fire on one face gives a steadier box than keeping the single best one.
+ */
+export function blendBoxes(boxes: readonly FaceBox[], iouThreshold: number): FaceBox[] {
+  const remaining = [...boxes].sort((a, b) => b.score - a.score);
+  const out: FaceBox[] = [];
+  while (remaining.length > 0) {
+    const best = remaining[0] as FaceBox;
+    let x = 0;
+    let y = 0;
+    let right = 0;
+    let bottom = 0;
+    let total = 0;
+    const rest: FaceBox[] = [];
+    for (const box of remaining) {
+      if (box !== best && iou(best, box) <= iouThreshold) {
+        rest.push(box);
+        continue;
+      }
+      x += box.x * box.score;
+      y += box.y * box.score;
+      right += (box.x + box.width) * box.score;
+      bottom += (box.y + box.height) * box.score;
+      total += box.score;
+    }
+    out.push({ x: x / total, y: y / total, width: (right - x) / total, height: (bottom - y) / total, score: best.score });
+    remaining.splice(0, remaining.length, ...rest);
+  }
+  return out;
+}
