@@ -19,6 +19,7 @@ describe('parseVideoMetadata', () => {
         category: 'milestone',
         milestoneDays: '90',
         blurFaces: 'true',
+        disguiseVoice: 'yes',
         contentWarnings: 'substance_use, relapse,relapse',
       }),
     ).toEqual({
@@ -27,6 +28,7 @@ describe('parseVideoMetadata', () => {
       category: 'milestone',
       milestoneDays: 90,
       blurFaces: true,
+      disguiseVoice: true,
       contentWarnings: ['substance_use', 'relapse'],
     });
   });
@@ -38,6 +40,7 @@ describe('parseVideoMetadata', () => {
     expect(codeOf({ title: 'x', category: 'milestone', milestoneDays: '-1' })).toBe('invalid_milestone');
     expect(codeOf({ title: 'x', category: 'milestone', milestoneDays: '99999' })).toBe('invalid_milestone');
     expect(codeOf({ title: 'x', category: 'milestone', blurFaces: 'perhaps' })).toBe('invalid_field');
+    expect(codeOf({ title: 'x', category: 'milestone', disguiseVoice: 'a little' })).toBe('invalid_field');
     expect(codeOf({ title: 'x', category: 'milestone', contentWarnings: 'gore' })).toBe('invalid_content_warning');
     expect(codeOf({ title: 'x', category: 'milestone', description: 'y'.repeat(2001) })).toBe('invalid_description');
     expect(codeOf({ title: 'x', category: 'milestone', location: 'home' })).toBe('unknown_field');

@@ -61,11 +61,17 @@ export function enlarged(r: Rect, factor: number): Rect {
 
 
 /** Every ground-truth face region (at least 16 px, with detail to lose) of every frame whose detail survived. */
-export function unobscuredFaces(output: Buffer[], reference: Buffer[], truth: FaceClipTruth): { failures: string[]; faceFrames: number } {
+export function unobscuredFaces(
+  output: Buffer[],
+  reference: Buffer[],
+  truth: FaceClipTruth,
+  options: { minFaceSize?: number } = {},
+): { failures: string[]; faceFrames: number } {
   const failures: string[] = [];
   let faceFrames = 0;
   for (let f = 0; f < truth.frameCount; f++) {
     for (const face of truth.frames[f] ?? []) {
+      if (Math.max(face.width, face.height) < (options.minFaceSize ?? 0)) continue;
       const region = clip(face, truth.width, truth.height);
       if (!region) continue;
       const { correlation, referenceDetail } = detailKept(output[f] as Buffer, reference[f] as Buffer, truth.width, region);
