@@ -1,7 +1,9 @@
 // Puts an HLS source on a <video>: hls.js over Media Source Extensions wherever it works, the browser's own
 // HLS on Safari (and anywhere without MSE). Marks the element with the engine and the level hls.js chose, so
 // people debugging (and the browser tests) can see what plays.
-import type Hls from 'hls.js';
+// A static import: the page's HTML then preloads hls.js with the route's other modules (a dynamic import
+// started after hydration cost a further round of loading before the first frame).
+import Hls from 'hls.js';
 
 export interface AttachedSource {
   engine: 'hls.js' | 'native';
@@ -23,12 +25,6 @@ export interface AttachOptions {
   onExpired?: () => void;
 }
 
-let hlsModule: Promise<typeof import('hls.js')> | undefined;
-/** Starts loading hls.js (call early; it is large and the first frame waits for it). */
-export function loadHls(): Promise<typeof import('hls.js')> {
-  hlsModule ??= import('hls.js');
-  return hlsModule;
-}
 
 /** Safari (desktop and iOS) plays HLS itself, with its own power-efficient pipeline. */
 export function prefersNativeHls(video: HTMLVideoElement): boolean {
@@ -40,7 +36,7 @@ const PRELOAD_BUFFER_SECONDS = 4;
 const PLAY_BUFFER_SECONDS = 30;
 
 export async function attachSource(video: HTMLVideoElement, url: string, options: AttachOptions = {}): Promise<AttachedSource> {
-  const { default: HlsClass } = await loadHls();
+  const HlsClass = Hls;
   if (prefersNativeHls(video) || !HlsClass.isSupported()) {
     if (video.canPlayType('application/vnd.apple.mpegurl') === '') {
       options.onError?.('This browser cannot play these videos. Try an up-to-date browser.');
