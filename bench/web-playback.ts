@@ -104,21 +104,12 @@ try {
       requestAnimationFrame(watch);
     `);
     await page.goto(platform.webUrl);
-    await page
-      .waitForFunction(() => (window as unknown as { firstFrameAt?: number }).firstFrameAt !== undefined, null, { timeout: 20_000 })
-      .catch(async (error: unknown) => {
-        const state = await page.evaluate(() => [
-          (window as unknown as { frames_?: number }).frames_,
-          ...[...document.querySelectorAll('article.clip')].map((a) => [
-            a.getAttribute('aria-label'),
-            a.getAttribute('data-active'),
-            a.querySelector('video')?.currentTime,
-            a.querySelector('video')?.paused,
-          ]),
-        ]);
-        throw new Error(`no first frame: ${JSON.stringify(state)}`, { cause: error });
-      });
-    const loadToFrame = await page.evaluate(() => (window as unknown as { firstFrameAt: number }).firstFrameAt);
+    await page.waitForFunction('window.firstFrameAt !== undefined', null, { timeout: 20_000 }).catch(async (error: unknown) => {
+      const state = await page.evaluate(`[window.frames_, ...[...document.querySelectorAll('article.clip')].map((a) =>
+        [a.getAttribute('aria-label'), a.getAttribute('data-active'), a.querySelector('video')?.currentTime])]`);
+      throw new Error(`no first frame: ${JSON.stringify(state)}`, { cause: error });
+    });
+    const loadToFrame = (await page.evaluate('window.firstFrameAt')) as number;
     if (run === runs && process.env.BENCH_TIMELINE) {
       const timeline = await page.evaluate(`[
         ...performance.getEntriesByType('navigation').map((e) => ['page', Math.round(e.responseEnd), Math.round(e.domContentLoadedEventEnd)]),

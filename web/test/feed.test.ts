@@ -185,4 +185,18 @@ describe('feed', () => {
     expect(handles.some((h) => h.includes(`@${creator}`))).toBe(false);
     await context.close();
   });
+
+  it('respects prefers-reduced-motion: nothing starts moving until the viewer presses play', async () => {
+    const { page, context } = await openPage(browser, 'phone', { reducedMotion: 'reduce' });
+    await page.goto('/');
+    await activeClip(page).waitFor();
+    if (plain) await goToClip(page, plain.title);
+    const video = activeClip(page).locator('video');
+    await page.waitForTimeout(1200);
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused && v.currentTime === 0)).toBe(true);
+    await activeClip(page).getByRole('button', { name: /^Play / }).click();
+    const [t1, t2] = await advances(page);
+    expect(t2).toBeGreaterThan(t1);
+    await context.close();
+  });
 });
