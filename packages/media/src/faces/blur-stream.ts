@@ -26,7 +26,11 @@ export interface FaceDetectionOptions {
   detectEvery?: number;
   /** Scale of every detector box (default 1.5). */
   enlarge?: number;
-  /** Also detect on mirrored strips along the four edges, where half faces hide (default true). */
+  /**
+   * Also detect on mirrored strips along the four edges (default false): measured on 4 s clips it took protection of
+   * the crowd clip from 95.3% to 97.9% but doubled detection time and over-blurring, and did not help the edge clip
+   * (the frame detector mirror-pads the frame itself).
+   */
   edges?: boolean;
 }
 
@@ -119,7 +123,7 @@ async function trackStream(input: Readable, options: FaceDetectionOptions, signa
     // A dim room is brightened for the detector only; the output keeps its own pixels.
     const gain = detectionGain(frame.data, frame.width, frame.height);
     const whole = { rgb: yuv420ToRgb(frame.data, frame.width, frame.height, undefined, gain), width: frame.width, height: frame.height };
-    const strips = options.edges === false ? [] : edgeStrips(whole);
+    const strips = options.edges ? edgeStrips(whole) : [];
     const found = Promise.all([
       options.detector.detect(whole),
       ...strips.map(async (strip) =>
