@@ -73,6 +73,20 @@ describe('feed', () => {
       expect(await next.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
     }
 
+    // captions from the playlist's subtitles rendition (the seeded education clip has them)
+    if (plain?.title === 'Why cravings pass') {
+      await page.getByRole('button', { name: 'CC Captions' }).click();
+      await page.waitForFunction(() => {
+        const v = document.querySelector<HTMLVideoElement>('article.clip[data-active="true"] video');
+        return [...(v?.textTracks ?? [])].some((t) => t.mode === 'showing' && (t.cues?.length ?? 0) > 0);
+      });
+      const cue = await video.evaluate((v: HTMLVideoElement) => {
+        const track = [...v.textTracks].find((t) => t.mode === 'showing');
+        return track?.cues?.[0] ? (track.cues[0] as VTTCue).text : '';
+      });
+      expect(cue).toBe('One day at a time.');
+    }
+
     // a clear unmute
     await activeClip(page).getByRole('button', { name: 'Tap to unmute' }).click();
     expect(await video.evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);

@@ -69,7 +69,8 @@ export async function attachSource(video: HTMLVideoElement, url: string, options
     maxBufferLength: options.preload ? PRELOAD_BUFFER_SECONDS : PLAY_BUFFER_SECONDS,
     renderTextTracksNatively: true,
   });
-  hls.subtitleDisplay = options.captions ?? false;
+  let wantCaptions = options.captions ?? false;
+  hls.subtitleDisplay = wantCaptions;
   video.dataset.engine = 'hls.js';
   hls.on(HlsClass.Events.LEVEL_SWITCHED, (_event, data) => {
     const level = hls.levels[data.level];
@@ -77,8 +78,8 @@ export async function attachSource(video: HTMLVideoElement, url: string, options
     if (level) video.dataset.hlsHeight = String(level.height);
   });
   hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, (_event, data) => {
-    if (data.subtitleTracks.length > 0) hls.subtitleTrack = 0;
     video.dataset.captions = String(data.subtitleTracks.length > 0);
+    if (wantCaptions && data.subtitleTracks.length > 0) hls.subtitleTrack = 0;
   });
   hls.on(HlsClass.Events.ERROR, (_event, data) => {
     const status = (data.response as { code?: number } | undefined)?.code;
@@ -105,8 +106,10 @@ export async function attachSource(video: HTMLVideoElement, url: string, options
       hls.config.maxBufferLength = PLAY_BUFFER_SECONDS;
     },
     setCaptions: (on) => {
+      wantCaptions = on;
+      // selecting the track makes hls.js load the subtitles playlist; -1 turns them off
+      if (hls.subtitleTracks.length > 0) hls.subtitleTrack = on ? 0 : -1;
       hls.subtitleDisplay = on;
-      if (on && hls.subtitleTracks.length > 0 && hls.subtitleTrack < 0) hls.subtitleTrack = 0;
     },
     hasCaptions: () => hls.subtitleTracks.length > 0,
     destroy: () => {
