@@ -209,6 +209,10 @@ describe('quotas and ownership', () => {
     expect(edit.json().video).toMatchObject({ title: 'One year, edited', category: 'motivation', contentWarnings: ['grief'] });
     const unknown = await api.app.inject({ method: 'PATCH', url: `/videos/${id}`, headers: { cookie }, payload: { status: 'published' } });
     expect(unknown.statusCode).toBe(400);
+    const blank = await api.app.inject({ method: 'PATCH', url: `/videos/${id}`, headers: { cookie }, payload: { title: '   ' } });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error.code).toBe('invalid_title');
+    expect((await api.deps.videos.findVideo(id))?.title).toBe('One year, edited');
 
     await api.deps.videos.transitionStatus(id, 'processing', 'in_review');
     await api.deps.videos.transitionStatus(id, 'in_review', 'rejected', { review_reason: 'shows a face' });

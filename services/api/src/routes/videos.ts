@@ -173,6 +173,8 @@ export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Con
       const me = userOf(request);
       await findOwnVideo(request.params.id, me.id);
       const { title, description, category, contentWarnings } = request.body;
+      // The schema counts characters; a title of spaces only is empty once trimmed, as at upload.
+      if (title !== undefined && title.trim().length === 0) throw badRequest('invalid_title', 'A title is 1 to 120 characters.');
       const updated = await deps.videos.updateEditableMetadata(request.params.id, me.id, {
         ...(title !== undefined ? { title: title.trim() } : {}),
         ...(description !== undefined ? { description: description.trim() } : {}),
