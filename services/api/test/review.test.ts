@@ -53,6 +53,7 @@ async function videoInReview(opts: { category?: 'motivation' | 'education' | 'mi
     title: '90 days today',
     category: opts.category ?? 'milestone',
     blur_faces: true,
+    disguise_voice: true,
     content_warnings: ['substance_use'],
     duration_ms: 4000,
   });
@@ -148,6 +149,7 @@ describe('the queue', () => {
       ownerVerifiedProfessional: true,
       category: 'milestone',
       blurFaces: true,
+      disguiseVoice: true,
       contentWarnings: ['substance_use'],
       durationMs: 4000,
       claim: { reviewerId: ids.reviewer2, reviewerHandle: 'rv_reviewer2' },
@@ -392,7 +394,13 @@ describe('unpublish and the audit trail', () => {
       ['unpublish', 'published', 'in_review'],
     ]);
     const detail = await call('GET', `/review/videos/${id}`, who.reviewer);
-    expect(detail.json().video).toMatchObject({ status: 'in_review', ownerHandle: 'rv_owner', reviewReason: 'A bystander asked to be removed.' });
+    expect(detail.json().video).toMatchObject({
+      status: 'in_review',
+      ownerHandle: 'rv_owner',
+      reviewReason: 'A bystander asked to be removed.',
+      blurFaces: true,
+      disguiseVoice: true,
+    });
     expect(detail.json().video.decisions).toHaveLength(2);
 
     // it can be reviewed and published again

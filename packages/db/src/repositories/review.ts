@@ -82,6 +82,7 @@ export function createReviewRepository(db: Db) {
           'v.title',
           'v.category',
           'v.blur_faces',
+          'v.disguise_voice',
           'v.content_warnings',
           'v.duration_ms',
           'v.created_at',
