@@ -1,11 +1,19 @@
+import { VideoStatusName } from '@onward/contract';
 import { describe, expect, it } from 'vitest';
-import { categoryLabel, currentMilestone, isReviewer, milestoneLabel, warningLabel } from './labels.ts';
+import { STATUS_LABELS, categoryLabel, currentMilestone, isReviewer, milestoneLabel, warningLabel } from './labels.ts';
 
 describe('labels', () => {
   it('names categories and warnings, and falls back to readable words for unknown ones', () => {
     expect(categoryLabel('affirmation')).toBe('Affirmation of the day');
     expect(warningLabel('self_harm')).toBe('Self-harm');
     expect(warningLabel('new_kind')).toBe('new kind');
+  });
+
+  it('has words for every video status of the API, the wait for the owner’s choice of faces too', () => {
+    const statuses = VideoStatusName.anyOf.map((literal) => literal.const);
+    expect(statuses).toContain('awaiting_faces');
+    for (const status of statuses) expect(STATUS_LABELS[status], status).toMatch(/^[A-Z]/);
+    expect(STATUS_LABELS.awaiting_faces).toBe('Choose faces');
   });
 
   it('says milestones as people say them', () => {

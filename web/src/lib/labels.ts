@@ -1,4 +1,6 @@
 // The words people see for the API's names: categories, content warnings, reactions, statuses, roles.
+import type { OwnerVideo } from './api/client.ts';
+
 export const CATEGORIES = [
   { value: 'motivation', label: 'Motivation' },
   { value: 'education', label: 'Education' },
@@ -33,8 +35,11 @@ export const REPORT_REASONS = [
   { value: 'other', label: 'Something else' },
 ] as const;
 
-export const STATUS_LABELS: Record<string, string> = {
+/** Every status the API may answer has its words (the type makes a new status a compile error here). */
+export const STATUS_LABELS: Record<OwnerVideo['status'], string> = {
   processing: 'Processing',
+  // the clip waits for its owner to say which found face (if any) is theirs
+  awaiting_faces: 'Choose faces',
   in_review: 'In review',
   published: 'Published',
   failed: 'Failed',

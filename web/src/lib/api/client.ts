@@ -17,6 +17,7 @@ import type {
   BlockListResponse,
   ClaimResponse,
   CrisisResourcesResponse,
+  FaceTracksResponse,
   FeedResponse,
   MilestonesResponse,
   OpenReportsResponse,
@@ -38,6 +39,8 @@ export type OpenReports = Static<typeof OpenReportsResponse>;
 export type CrisisResources = Static<typeof CrisisResourcesResponse>;
 export type ReactionKind = Static<typeof ReactionKindName>;
 export type Blocks = Static<typeof BlockListResponse>;
+export type FaceTracks = Static<typeof FaceTracksResponse>;
+export type FaceTrack = FaceTracks['faces'][number];
 
 /** An API answer other than 2xx: `code` is the API's stable error code, `message` safe to show. */
 export class ApiError extends Error {
@@ -135,6 +138,11 @@ export function createApi(fetchFn: Fetch = (input, init) => fetch(input, init)) 
       (await request<{ video: OwnerVideo }>('PATCH', `/videos/${id(videoId)}`, { json: body })).video,
     deleteVideo: (videoId: string) => request<void>('DELETE', `/videos/${id(videoId)}`),
     playback: (videoId: string) => get<Playback>(`/videos/${id(videoId)}/playback`),
+    /** The faces found in my clip while it waits for my choice (an empty list otherwise). */
+    faces: (videoId: string) => get<FaceTracks>(`/videos/${id(videoId)}/faces`),
+    /** Keep these faces (mine) visible, blur every other one; 400 unknown_face, 409 faces_not_pending. */
+    chooseFaces: async (videoId: string, visible: number[]) =>
+      (await request<{ video: OwnerVideo }>('PUT', `/videos/${id(videoId)}/faces`, { json: { visible } })).video,
 
     // review console
     reviewQueue: (cursor?: string) => get<ReviewQueue>('/review/queue', { cursor }),
@@ -152,6 +160,14 @@ export function createApi(fetchFn: Fetch = (input, init) => fetch(input, init)) 
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/**
+ * Where the browser loads a face thumbnail from: the API's path behind our own /api proxy, so the member's session
+ * cookie goes with it and the image stays private (the API answers `private, no-store`, and 404 to anyone else).
+ */
+export function faceThumbnailSrc(face: Pick<FaceTrack, 'thumbnailUrl'>): string {
+  return `${API_PREFIX}${face.thumbnailUrl}`;
+}
 
 /** The browser's client (uses the page's own fetch and cookies). */
 export const api = createApi();
