@@ -116,11 +116,11 @@ export function paste(dst: RgbFrame, src: RgbFrame, left: number, top: number): 
 
 /**
  * Pastes `person`'s whole still, scaled so its face box is `faceSize` px wide, with the face centred at (cx, cy).
- * Returns the face's box in the frame (the hand-labelled box, scaled and moved).
+ * Returns the face's box in the frame (the hand-labelled box, scaled and moved) and where the whole still landed.
  */
 const scaledStills = new Map<string, RgbFrame>();
 
-export async function pasteFace(frame: RgbFrame, person: Person, faceSize: number, cx: number, cy: number): Promise<Rect> {
+export async function pasteFace(frame: RgbFrame, person: Person, faceSize: number, cx: number, cy: number): Promise<Rect & { still: Rect }> {
   const image = PERSON_IMAGES[person];
   const still = await decodeFixture(image.file);
   const k = faceSize / image.face.width;
@@ -135,7 +135,13 @@ export async function pasteFace(frame: RgbFrame, person: Person, faceSize: numbe
   const left = Math.round(cx - (image.face.x + image.face.width / 2) * sx);
   const top = Math.round(cy - (image.face.y + image.face.height / 2) * sy);
   paste(frame, scaled, left, top);
-  return { x: left + image.face.x * sx, y: top + image.face.y * sy, width: image.face.width * sx, height: image.face.height * sy };
+  return {
+    x: left + image.face.x * sx,
+    y: top + image.face.y * sy,
+    width: image.face.width * sx,
+    height: image.face.height * sy,
+    still: { x: left, y: top, width: scaled.width, height: scaled.height },
+  };
 }
 
 export function iou(a: Rect, b: Rect): number {

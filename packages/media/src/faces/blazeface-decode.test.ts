@@ -36,6 +36,15 @@ describe('decodeBlazeFace', () => {
     expect(box?.width).toBeCloseTo(20);
     expect(box?.height).toBeCloseTo(24);
     expect(box?.score).toBeCloseTo(0.9);
+    expect(box?.eyeTilt).toBe(0);
+  });
+
+  it('measures the tilt of the eye line from the first two keypoints, as a fraction of the box height', () => {
+    const [h16, h32] = heads(256, 256) as [BlazeFaceHead, BlazeFaceHead];
+    setAnchor(h16, 0, 0.9, [0, 0, 40, 50]);
+    h16.regressors.set([-8, -10, 8, 5], 4); // right eye (-8, -10), left eye (8, 5): 15 px apart in height
+    const [box] = decodeBlazeFace([h16, h32], 256, 256, 0.5);
+    expect(box?.eyeTilt).toBeCloseTo(15 / 50);
   });
 
   it('decodes the stride-32 head with 6 anchors per cell, rounding partial cells up', () => {

@@ -9,7 +9,7 @@ export interface BlazeFaceHead {
   anchorsPerCell: number;
   /** One logit per anchor, anchors ordered row by row, cell by cell. */
   logits: Float32Array;
-  /** 16 values per anchor: centre dx, dy, width, height, then 6 keypoints. */
+  /** 16 values per anchor: centre dx, dy, width, height, then 6 keypoints (x, y): eyes, nose, mouth, ears. */
   regressors: Float32Array;
 }
 
@@ -23,10 +23,16 @@ export const gridSize = (length: number, stride: number): number => Math.ceil(le
 
 const logit = (p: number): number => Math.log(p / (1 - p));
 
+/** A decoded anchor: its box and score, and how tilted the line between its two eye keypoints is. */
+export interface BlazeFaceBox extends FaceBox {
+  /** Height difference of the two eyes, as a fraction of the box height (0 for a level face). */
+  eyeTilt: number;
+}
+
 /** Boxes (in input pixels, unclipped) of every anchor whose score reaches `minScore`. */
-export function decodeBlazeFace(heads: readonly BlazeFaceHead[], width: number, height: number, minScore: number): FaceBox[] {
+export function decodeBlazeFace(heads: readonly BlazeFaceHead[], width: number, height: number, minScore: number): BlazeFaceBox[] {
   const threshold = logit(minScore);
-  const boxes: FaceBox[] = [];
+  const boxes: BlazeFaceBox[] = [];
   for (const head of heads) {
     const cols = gridSize(width, head.stride);
     const rows = gridSize(height, head.stride);
@@ -46,7 +52,9 @@ export function decodeBlazeFace(heads: readonly BlazeFaceHead[], width: number, 
       const w = head.regressors[r + 2] as number;
       const h = head.regressors[r + 3] as number;
       if (!(w > 0 && h > 0)) continue;
-      boxes.push({ x: cx - w / 2, y: cy - h / 2, width: w, height: h, score: 1 / (1 + Math.exp(-l)) });
+      // keypoints 0 and 1 are the eyes, offsets (x, y) from the anchor
+      const eyeTilt = Math.abs((head.regressors[r + 7] as number) - (head.regressors[r + 5] as number)) / h;
+      boxes.push({ x: cx - w / 2, y: cy - h / 2, width: w, height: h, score: 1 / (1 + Math.exp(-l)), eyeTilt });
     }
   }
   return boxes;

@@ -5,8 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BLAZEFACE_HEADS, type BlazeFaceHead, decodeBlazeFace } from './blazeface-decode.ts';
-import type { FaceBox } from './tiles.ts';
+import { BLAZEFACE_HEADS, type BlazeFaceBox, type BlazeFaceHead, decodeBlazeFace } from './blazeface-decode.ts';
 
 interface Tensor {
   shape: number[];
@@ -57,7 +56,9 @@ export interface BlazeFaceModel {
    * Runs the graph on a [height, width, 3] input normalised to [-1, 1] and returns the boxes (input pixels) of every
    * anchor scoring at least minScore, before non-max suppression. Synchronous: run it off the main thread.
    */
-  run(input: Float32Array, width: number, height: number, minScore: number): FaceBox[];
+  run(input: Float32Array, width: number, height: number, minScore: number): BlazeFaceBox[];
+  /** The same for `count` inputs of one size stacked in `inputs` (one graph call): one box list per input. */
+  runBatch(inputs: Float32Array, count: number, width: number, height: number, minScore: number): BlazeFaceBox[][];
   dispose(): void;
 }
 
@@ -109,25 +110,37 @@ export async function loadBlazeFace(): Promise<BlazeFaceModel> {
   }
   if (reshapes !== 4) throw new Error(`face detector: expected 4 output reshapes in blazeface.json, found ${reshapes}`);
 
-  return {
-    run(input, width, height, minScore) {
-      if (input.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 values, got ${input.length}`);
-      const x = tf.tensor(input, [1, height, width, 3], 'float32');
-      let outputs: Tensor[] = [];
-      try {
-        outputs = model.execute(x, OUTPUTS);
-        const data = outputs.map((t) => t.dataSync() as Float32Array);
-        const heads: BlazeFaceHead[] = BLAZEFACE_HEADS.map((head, i) => ({
-          ...head,
-          logits: data[2 * i] as Float32Array,
-          regressors: data[2 * i + 1] as Float32Array,
-        }));
+  function runBatch(inputs: Float32Array, count: number, width: number, height: number, minScore: number): BlazeFaceBox[][] {
+    if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`batch size must be a positive integer, got ${count}`);
+    if (inputs.length !== count * width * height * 3) throw new RangeError(`expected ${count}x${width}x${height}x3 values, got ${inputs.length}`);
+    const x = tf.tensor(inputs, [count, height, width, 3], 'float32');
+    let outputs: Tensor[] = [];
+    try {
+      outputs = model.execute(x, OUTPUTS);
+      const data = outputs.map((t) => t.dataSync() as Float32Array);
+      return Array.from({ length: count }, (_, b) => {
+        const heads: BlazeFaceHead[] = BLAZEFACE_HEADS.map((head, i) => {
+          // outputs are [count * anchors, k]: this input's rows
+          const logits = data[2 * i] as Float32Array;
+          const regressors = data[2 * i + 1] as Float32Array;
+          const anchors = logits.length / count;
+          return {
+            ...head,
+            logits: logits.subarray(b * anchors, (b + 1) * anchors),
+            regressors: regressors.subarray(b * anchors * 16, (b + 1) * anchors * 16),
+          };
+        });
         return decodeBlazeFace(heads, width, height, minScore);
-      } finally {
-        x.dispose();
-        for (const t of outputs) t.dispose();
-      }
-    },
+      });
+    } finally {
+      x.dispose();
+      for (const t of outputs) t.dispose();
+    }
+  }
+
+  return {
+    run: (input, width, height, minScore) => runBatch(input, 1, width, height, minScore)[0] as BlazeFaceBox[],
+    runBatch,
     dispose() {
       model.dispose();
     },

@@ -1,7 +1,8 @@
 // Face detection on whole display-oriented video frames: the interface the blur pipeline codes against.
-// BlazeFace (MediaPipe's 256 px short-range model, from human's models/) runs fully convolutionally on a small
-// pyramid of downscaled copies of the frame (scale-plan.ts) through tfjs on WebAssembly, in worker threads, so the
-// caller's event loop stays free. Choice of model/backend and measurements: docs/face-detection.md.
+// BlazeFace (MediaPipe's model, from human's models/) runs fully convolutionally on a small, mirror-padded pyramid
+// of downscaled copies of the frame (scale-plan.ts), unsure small faces are checked again in full-resolution crops
+// (pyramid-detect.ts), through tfjs on WebAssembly in worker threads, so the caller's event loop stays free.
+// Choice of model/backend and measurements: docs/face-detection.md.
 import { Worker } from 'node:worker_threads';
 import type { DetectRequest, WorkerMessage, WorkerSettings } from './frame-detector-worker.ts';
 import type { FaceBox, RgbFrame } from './tiles.ts';
@@ -21,8 +22,13 @@ export interface FrameDetectorOptions {
   threads?: number;
 }
 
-/** BlazeFace score from which a face is reported: low, because a missed face is a privacy failure. */
+/** BlazeFace score from which a face is reported. */
 export const MIN_SCORE = 0.5;
+/**
+ * Small faces scoring this on the (cheap, coarse) finest level are checked again at a higher resolution: a missed
+ * face is a privacy failure, a false alarm only blurs a little more (docs/face-detection.md).
+ */
+export const CANDIDATE_SCORE = 0.1;
 /** Boxes overlapping more than this are one face (blended). */
 export const BLEND_IOU = 0.3;
 const LARGEST_THREADS = 8;
@@ -114,7 +120,7 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
   if (!(Number.isInteger(threadCount) && threadCount >= 1 && threadCount <= LARGEST_THREADS)) {
     throw new RangeError(`threads must be an integer from 1 to ${LARGEST_THREADS}, got ${threadCount}`);
   }
-  const settings: WorkerSettings = { minFaceSize, minScore: MIN_SCORE, iouThreshold: BLEND_IOU };
+  const settings: WorkerSettings = { minFaceSize, minScore: MIN_SCORE, candidateScore: CANDIDATE_SCORE, iouThreshold: BLEND_IOU };
   const threads = Array.from({ length: threadCount }, () => startThread(settings));
   try {
     await Promise.all(threads.map((t) => t.ready));

@@ -43,7 +43,7 @@ describe('planScales', () => {
     const tiny = planScales(64, 20, 10, { edgePad: 32 });
     // at most as much mirror as there is picture
     expect(tiny[0]).toMatchObject({ scale: 1, width: 64, height: 20, pad: 20, inputWidth: 128, inputHeight: 64 });
-    expect(planScales(1080, 1920, 40, { edgePad: 0 })[0]).toMatchObject({ pad: 0, inputWidth: 512, inputHeight: 864 });
+    expect(planScales(1080, 1920, 40, { edgePad: 0, modelMinFace: 18 })[0]).toMatchObject({ pad: 0, inputWidth: 512, inputHeight: 864 });
   });
 
   it('is one small level for a thumbnail-sized frame', () => {
