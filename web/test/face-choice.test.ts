@@ -113,7 +113,16 @@ describe('choosing who stays visible', () => {
     await desktop.page.keyboard.press('Space');
     expect(await firstToggle.isChecked()).toBe(true);
     await expect(desktop.page.locator('li.face').first().textContent()).resolves.toContain('Stays visible');
+    // a face that is not in the clip (a tampered form) is refused with a message, and nothing is chosen
+    await firstToggle.evaluate((input) => {
+      (input as HTMLInputElement).value = '99999';
+    });
+    await desktop.page.getByRole('button', { name: 'Save my choice and process the clip' }).click();
+    await desktop.page.getByRole('alert').filter({ hasText: 'not in this clip' }).waitFor();
+    expect(desktop.page.url()).toContain(`/studio/${videoId}/faces`);
     await desktop.context.close();
+    const still = (await (await page.request.get(`/api/videos/${videoId}`)).json()) as { video: { status: string } };
+    expect(still.video.status).toBe('awaiting_faces');
 
     // the pictures are the owner's alone, through the web app too, and never kept by a shared cache
     const [first] = faces;
@@ -166,5 +175,15 @@ describe('choosing who stays visible', () => {
     await page.goto(`/studio/${videoId}/faces`);
     await page.getByText('is not waiting for a choice of faces').waitFor();
     await phone.context.close();
+
+    // the reviewer sees that faces were asked to be blurred (and no voice disguise), never the pictures
+    const reviewer = await openPage(browser, 'desktop');
+    await logIn(reviewer.page, seed.reviewer);
+    await reviewer.page.goto(`/review/${videoId}`);
+    const asked = (await reviewer.page.locator('main .tags').textContent()) ?? '';
+    expect(asked).toContain('faces blurred');
+    expect(asked).not.toContain('voice disguised');
+    expect(await reviewer.page.locator('img[src*="/faces/"]').count()).toBe(0);
+    await reviewer.context.close();
   });
 });

@@ -50,7 +50,7 @@ export const actions: Actions = {
       }
       if (e.code === 'unknown_face') {
         return fail(400, {
-          visible: [],
+          visible,
           code: e.code,
           error: 'One of the faces you marked is not in this clip. Please look at the pictures and choose again.',
         } satisfies FaceChoiceFailure);
