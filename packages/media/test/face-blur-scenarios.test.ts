@@ -12,7 +12,7 @@ import { probeMedia } from '../src/probe.ts';
 import { transcodeLadder } from '../src/transcode-ladder.ts';
 import { validateSource } from '../src/validate-source.ts';
 import { type FaceClipTruth, type FaceScenario, generateFaceClip } from './face-clips/generate.ts';
-import { protectionScore } from './face-clips/metrics.ts';
+import { protectionScore, totalObscuredArea } from './face-clips/metrics.ts';
 
 let work: string;
 let detector: FrameDetector;
@@ -80,15 +80,21 @@ describe('blurring the hard cases', { timeout: 300_000 }, () => {
     const { truth, obscured } = await blurScenario('edges');
     const score = protectionScore(facesFrom(truth, 100), obscured);
     expect(score.faceFrames).toBeGreaterThan(truth.frameCount);
-    // A regression floor, not the target: measured 72% here with the default settings (83% with the optional
-    // mirrored edge strips; 1 s, seed 3: a face only 30% visible at the bottom edge is mostly missed); the target
-    // is 99% (bench/face-blur.ts, docs/benchmarks.md).
-    expect(score.share, JSON.stringify(score.worst.slice(0, 5))).toBeGreaterThanOrEqual(0.7);
+    // A regression floor, not the target: measured 96.7% here (1 s, seed 3; 72% before faces cut by the edge were
+    // completed to their size, completeEdgeFaces); the target is 99% (bench/face-blur.ts, docs/benchmarks.md).
+    console.log(`edges: ${(100 * score.share).toFixed(1)}% of face-frames from 100 px covered`);
+    expect(score.share, JSON.stringify(score.worst.slice(0, 5))).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('a clip without faces goes through (what the detector mistakes for faces is reported by the benchmark)', async () => {
+  it('a clip without faces goes through with (almost) nothing obscured: the cats BlazeFace sees are not confirmed', async () => {
     const { truth, obscured, summary } = await blurScenario('none');
     expect(summary?.frames).toBe(truth.frameCount);
     expect(obscured).toHaveLength(truth.frameCount);
+    // Before FaceMesh's second opinion about half of every frame was obscured here; measured 2.6% now (1 s, seed 3:
+    // a cat at the frame edge cannot be checked and is kept, as a face cut by the edge would be). The target, no
+    // obscuring at all, is benchmarked (bench/face-blur.ts).
+    const share = totalObscuredArea(truth, obscured) / (truth.width * truth.height * truth.frameCount);
+    console.log(`no faces: ${(100 * share).toFixed(2)}% of all pixels obscured`);
+    expect(share).toBeLessThan(0.05);
   });
 });

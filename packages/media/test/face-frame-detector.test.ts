@@ -108,6 +108,31 @@ describe('frames without faces', () => {
   });
 });
 
+describe("FaceMesh's second opinion (faceScore)", () => {
+  it('confirms real faces of 40-240 px inside the frame', async () => {
+    for (const size of [40, 100, 240]) {
+      const { frame, face } = await faceFrame(1080, 1920, 'grace_hopper', size, 540, 900);
+      const boxes = await detector.detect(frame);
+      const onFace = boxes.filter((b) => bestIou([b], face) >= 0.3);
+      expect(onFace.length, describeBoxes(boxes)).toBeGreaterThan(0);
+      for (const b of onFace) expect(b.faceScore, `${size} px`).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('does not confirm the cat BlazeFace takes for a face, and leaves a face cut by the edge unscored', async () => {
+    const cat = await decodeFixture('chelsea.png');
+    const big = scaleFrame(cat, 1080, 718);
+    const catBoxes = await detector.detect(big);
+    expect(catBoxes.length, 'BlazeFace still sees a face in the cat').toBeGreaterThan(0);
+    for (const b of catBoxes) if (b.faceScore !== undefined) expect(b.faceScore).toBeLessThan(0.5);
+    expect(catBoxes.some((b) => b.faceScore !== undefined)).toBe(true);
+    const { frame } = await faceFrame(1080, 1920, 'astronaut', 240, 40, 900);
+    const cut = await detector.detect(frame);
+    expect(cut.length).toBeGreaterThan(0);
+    expect(cut.filter((b) => b.x <= 1).every((b) => b.faceScore === undefined)).toBe(true);
+  });
+});
+
 describe('any frame shape', () => {
   it('works on a landscape 1920x1080 frame', async () => {
     const { frame, face } = await faceFrame(1920, 1080, 'astronaut', 80, 1500, 300);

@@ -7,12 +7,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BLAZEFACE_HEADS, type BlazeFaceBox, type BlazeFaceHead, decodeBlazeFace } from './blazeface-decode.ts';
 
-interface Tensor {
+export interface Tensor {
   shape: number[];
   dataSync(): Float32Array | Int32Array;
   dispose(): void;
 }
-interface TfCore {
+export interface TfCore {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
   getBackend(): string;
@@ -21,7 +21,7 @@ interface TfCore {
   io: { fromMemory(artifacts: Record<string, unknown>): unknown };
   env(): { getAsync(flag: string): Promise<unknown>; set(flag: string, value: unknown): void };
 }
-interface GraphModel {
+export interface GraphModel {
   weights: Record<string, Tensor[]>;
   execute(input: Tensor, outputs: string[]): Tensor[];
   dispose(): void;
@@ -33,7 +33,7 @@ interface TfWasm {
   setWasmPaths(prefix: string): void;
   setThreadsCount(n: number): void;
 }
-interface ModelJson {
+export interface ModelJson {
   format?: string;
   modelTopology: { node: { op: string; name: string; attr?: { shape?: { shape?: { dim: { size: string }[] } } } }[] };
   weightsManifest: { paths: string[]; weights: unknown[] }[];
@@ -76,18 +76,16 @@ async function wasmBackend(): Promise<TfCore> {
   return tf;
 }
 
-export async function loadBlazeFace(): Promise<BlazeFaceModel> {
+/** The tfjs core on the wasm backend (started once per thread) and a graph read from an installed package's files. */
+export async function loadPackagedGraph(modelFile: string, patch?: (json: ModelJson) => void): Promise<{ tf: TfCore; model: GraphModel }> {
   backendReady ??= wasmBackend().catch((error: unknown) => {
     backendReady = null;
     throw error;
   });
   const tf = await backendReady;
   const converter = require('@tensorflow/tfjs-converter') as TfConverter;
-  const { modelFile } = blazeFacePaths();
   const json = JSON.parse(await readFile(modelFile, 'utf8')) as ModelJson;
-  for (const node of json.modelTopology.node) {
-    if (node.op === 'Placeholder' && node.attr?.shape?.shape) node.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
-  }
+  patch?.(json);
   const parts: Buffer[] = [];
   for (const group of json.weightsManifest) for (const file of group.paths) parts.push(await readFile(join(dirname(modelFile), file)));
   const weights = Buffer.concat(parts);
@@ -99,6 +97,15 @@ export async function loadBlazeFace(): Promise<BlazeFaceModel> {
       format: json.format,
     }),
   );
+  return { tf, model };
+}
+
+export async function loadBlazeFace(): Promise<BlazeFaceModel> {
+  const { tf, model } = await loadPackagedGraph(blazeFacePaths().modelFile, (json) => {
+    for (const node of json.modelTopology.node) {
+      if (node.op === 'Placeholder' && node.attr?.shape?.shape) node.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
+    }
+  });
   let reshapes = 0;
   for (const [name, [shape]] of Object.entries(model.weights)) {
     if (!name.endsWith('/shape') || !shape) continue;

@@ -13,7 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import { runFfmpeg } from '../ffmpeg-runner.ts';
 import { buildLadderArgs, buildY4mDecodeArgs } from '../ladder-args.ts';
 import type { LadderPlan } from '../ladder-plan.ts';
-import { createFaceTracker, type TrackedBox } from './face-tracker.ts';
+import { completeEdgeFaces, createFaceTracker, type DetectedBox, type TrackedBox } from './face-tracker.ts';
 import type { FrameDetector } from './frame-detector.ts';
 import { edgeStrips } from './edge-mirror.ts';
 import { type Box, detectionGain, mosaicYuv420, yuv420ToRgb } from './obscure.ts';
@@ -62,6 +62,8 @@ export interface FaceTracks {
   /** Per decoded frame, the boxes to obscure with the track each belongs to. */
   frames: TrackedBox[][];
   tracks: FaceTrackSummary[];
+  /** Tracks dropped because FaceMesh never confirmed them as faces. */
+  rejectedTracks: number;
 }
 
 export interface BlurredLadderRun {
@@ -110,8 +112,9 @@ async function write(stream: Writable, data: Buffer, signal: AbortSignal): Promi
 async function trackStream(input: Readable, options: FaceDetectionOptions, signal: AbortSignal): Promise<FaceTracks> {
   const every = options.detectEvery ?? 5;
   if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`detectEvery must be a positive integer, got ${every}`);
-  const tracker = createFaceTracker({ enlarge: options.enlarge ?? 1.5 });
-  const detections = new Map<number, Promise<Box[]>>();
+  const enlarge = options.enlarge ?? 1.5;
+  const tracker = createFaceTracker({ enlarge });
+  const detections = new Map<number, Promise<DetectedBox[]>>();
   const frames: TrackedBox[][] = [];
   let header: Y4mHeader | null = null;
   let nextToAdvance = 0;
@@ -167,6 +170,12 @@ async function trackStream(input: Readable, options: FaceDetectionOptions, signa
   if (final.index % every !== 0) await advance(final.index);
   frames.push(...tracker.finish());
   if (frames.length !== final.index + 1) throw new Error(`blur stream: ${frames.length} frames of boxes for ${final.index + 1} frames`);
+  // What FaceMesh checked and never confirmed is not a face: none of its boxes is obscured, nor offered to the owner.
+  const rejected = tracker.rejected();
+  if (rejected.size > 0) {
+    for (const [i, boxes] of frames.entries()) frames[i] = boxes.filter((b) => !rejected.has(b.trackId));
+  }
+  completeEdgeFaces(frames, width, height, enlarge, (id) => tracker.sightings(id));
 
   const tracks = new Map<number, FaceTrackSummary>();
   frames.forEach((boxes, frame) => {
@@ -179,7 +188,7 @@ async function trackStream(input: Readable, options: FaceDetectionOptions, signa
       }
     }
   });
-  return { width, height, frameCount: frames.length, detections: detectionCount, frames, tracks: [...tracks.values()] };
+  return { width, height, frameCount: frames.length, detections: detectionCount, frames, tracks: [...tracks.values()], rejectedTracks: rejected.size };
 }
 
 /** Reads decoded frames, mosaics the given boxes, writes them on. Resolves when the last frame is written. */

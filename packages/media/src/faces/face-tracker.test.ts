@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFaceTracker, iou, type TrackedBox } from './face-tracker.ts';
+import { completeEdgeFaces, createFaceTracker, iou, LEAVING_HOLD, type DetectedBox, type TrackedBox } from './face-tracker.ts';
 import type { Box } from './obscure.ts';
 
 const box = (x: number, y: number, size = 40): Box => ({ x, y, width: size, height: size });
@@ -117,9 +117,101 @@ describe('face tracker', () => {
     expect(coveredBy(frames[2], box(318, 150, 40))).toBe(true);
   });
 
+  it('holds a face lost near an edge, moving on to it, while it is predicted in the frame (LEAVING_HOLD at most)', () => {
+    // slow: 1 px per frame towards the bottom edge (1920); lost at frame 20 with its bottom at 1910
+    const slow = track([[0, [box(500, 1850)]], [10, [box(500, 1860)]], [20, []], [30, []], [40, []], [50, []], [60, []], [70, [], ], [80, []]]);
+    // at frame 25 it would be at 1875: covered, down to the edge
+    expect(coveredBy(slow[25], { x: 500, y: 1875, width: 40, height: 45 })).toBe(true);
+    expect(slow.slice(10, 10 + 10 * LEAVING_HOLD).every((f) => f.length === 1)).toBe(true);
+    expect(slow.slice(10 + 10 * (LEAVING_HOLD + 1)).every((f) => f.length === 0)).toBe(true);
+    // fast: 4 px per frame; predicted out of the frame by frame 40, so given up there
+    const fast = track([[0, [box(500, 1780)]], [10, [box(500, 1820)]], [20, []], [30, []], [40, []], [50, []], [60, []]]);
+    expect(coveredBy(fast[25], { x: 500, y: 1880, width: 40, height: 40 })).toBe(true);
+    expect(fast.slice(40).every((f) => f.length === 0)).toBe(true);
+  });
+
+  it('holds a face lost away from the edges for one interval only, and one seen once near an edge too', () => {
+    const inside = track([[0, [box(500, 900)]], [10, [box(500, 900)]], [20, []], [30, []], [40, []]]);
+    expect(inside.slice(30).every((f) => f.length === 0)).toBe(true);
+    const once = track([[0, []], [10, [box(1030, 900)]], [20, []], [30, []], [40, []]]);
+    expect(once.slice(30).every((f) => f.length === 0)).toBe(true);
+  });
+
+  it('extends a face first seen at an edge back over three intervals, an inner one over two', () => {
+    const frames = track([[0, []], [10, []], [20, []], [30, []], [40, [box(0, 900, 60), box(500, 500)]]]);
+    expect(frames.slice(10).every((f) => coveredBy(f, { x: 0, y: 900, width: 60, height: 60 }))).toBe(true);
+    expect(frames.slice(0, 10).every((f) => !coveredBy(f, { x: 0, y: 900, width: 60, height: 60 }))).toBe(true);
+    expect(frames.slice(20).every((f) => coveredBy(f, box(500, 500)))).toBe(true);
+    expect(frames.slice(0, 20).every((f) => !coveredBy(f, box(500, 500)))).toBe(true);
+  });
+
+  it('rejects tracks FaceMesh checked and never confirmed, keeps confirmed and never-checked ones', () => {
+    const tracker = createFaceTracker();
+    tracker.setFrameSize(1080, 1920);
+    const cat: DetectedBox = { ...box(100, 100, 300), faceScore: 0.02 };
+    const face: DetectedBox = { ...box(600, 100, 100), faceScore: 0.03 };
+    const cut: DetectedBox = box(0, 1000, 80); // at the edge: not checked
+    const frames = [...tracker.advance(0, [cat, face, cut]), ...tracker.advance(5, [{ ...cat, faceScore: 0.07 }, { ...face, faceScore: 0.97 }, cut])];
+    frames.push(...tracker.finish());
+    // the track whose box holds the detection's centre
+    const idAt = (d: Box) => frames[0]?.find((b) => contains(b, { x: d.x + d.width / 2, y: d.y + d.height / 2, width: 0, height: 0 }) && b.width < d.width * 2)?.trackId;
+    const [catId, faceId, cutId] = [idAt(cat), idAt(face), idAt(cut)];
+    expect(new Set([catId, faceId, cutId]).size).toBe(3);
+    expect(tracker.rejected()).toEqual(new Set([catId]));
+    expect(tracker.rejected().has(faceId as number)).toBe(false);
+    expect(tracker.rejected().has(cutId as number)).toBe(false);
+    expect(tracker.sightings(catId as number)).toBe(2);
+  });
+
+  it('extends a fast face back along its path once its second sighting gives its velocity', () => {
+    // 40 px per frame downwards: first seen at frame 20 (y 1000), again at 25 (y 1200); at frame 17 it was at y 880
+    const frames = track([
+      [0, []],
+      [10, []],
+      [15, []],
+      [20, [box(500, 1000)]],
+      [25, [box(500, 1200)]],
+      [30, [box(500, 1400)]],
+    ]);
+    for (const f of [12, 15, 17, 19]) expect(coveredBy(frames[f], box(500, 1000 - 40 * (20 - f))), `frame ${f}`).toBe(true);
+    expect(coveredBy(frames[22], box(500, 1080))).toBe(true);
+  });
+
   it('refuses detections that go backwards', () => {
     const tracker = createFaceTracker();
     tracker.advance(5, []);
     expect(() => tracker.advance(5, [])).toThrow(RangeError);
+  });
+});
+
+describe('completeEdgeFaces', () => {
+  const tb = (trackId: number, b: Box): TrackedBox => ({ trackId, ...b });
+  const enlarged = (b: Box) => ({ x: b.x - b.width / 4, y: b.y - b.height / 4, width: b.width * 1.5, height: b.height * 1.5 });
+
+  it("completes a face cut by the left edge to the track's usual size: along the edge about its centre, across it outwards", () => {
+    // seen whole as 100x100 at x = 300; a 26 px sliver at the left edge was detected as 25x50
+    const frames = [[tb(1, enlarged(box(300, 1000, 100)))], [tb(1, enlarged({ x: 0, y: 1020, width: 25, height: 50 }))]];
+    completeEdgeFaces(frames, 1080, 1920, 1.5, () => 2);
+    const done = frames[1]?.[0] as TrackedBox;
+    // the whole face: x -75..25 (100 wide, ending where the sliver ends), y 995..1095 (about the sliver's centre),
+    // enlarged 1.5x about its centre
+    expect(done.x).toBeCloseTo(-100);
+    expect(done.x + done.width).toBeCloseTo(50);
+    expect(done.y).toBeCloseTo(995 - 25);
+    expect(done.height).toBeCloseTo(150);
+    // a box not reaching an edge is left alone
+    expect(frames[0]?.[0]).toEqual(tb(1, enlarged(box(300, 1000, 100))));
+  });
+
+  it('guesses the size of a face never seen whole (a corner) when it was detected twice, never shrinks a box', () => {
+    const corner = enlarged({ x: 0, y: 1880, width: 60, height: 40 });
+    const frames = [[tb(1, corner), tb(2, corner)]];
+    completeEdgeFaces(frames, 1080, 1920, 1.5, (id) => (id === 1 ? 2 : 1));
+    const [guessed, once] = frames[0] as TrackedBox[];
+    // 80x80 (60 * 4/3, square) ending at x = 60, starting at y = 1880, enlarged
+    expect(guessed?.x).toBeCloseTo(-20 - 20);
+    expect(guessed?.y).toBeCloseTo(1880 - 20);
+    expect(guessed?.x as number).toBeLessThanOrEqual(corner.x);
+    expect(once).toEqual(tb(2, corner));
   });
 });

@@ -1,15 +1,32 @@
 // From detections every N frames to a box for every face in every frame. Pure and incremental: the blur stream
 // calls `advance(d, boxes)` as each detection becomes known and gets back the final boxes of the oldest frames
-// (one interval behind, so that a face first seen at d can still be extended back over two intervals), then
+// (two intervals behind, so that a face first seen at d can still be extended back over three intervals), then
 // `finish()` after the last detection for everything left, including the last frame itself.
 //
 // Rules (issue 5): faces are matched across detections and their boxes interpolated in between; a fast mover's
 // box covers the area it sweeps; a face lost by the detector is held (moving on with its last velocity) for one
-// more interval; a new face is extended back over the two intervals before it was first seen (one missed
-// detection at its birth is covered too), and one first seen near the frame's edge is stretched to that edge
-// there, because that is where it came in; the last frame is always a detection (the caller's job). Every output
-// box is the detector's box enlarged by `enlarge` about its centre.
+// more interval, or, near a frame edge (where faces leave and where half a face is hard to detect), for up to
+// LEAVING_HOLD intervals once it was seen twice, stretched to that edge, until it is predicted out of the frame; a
+// new face is extended back over the two intervals before it was first seen (one missed detection at its birth is
+// covered too), and one first seen near the frame's edge over three, stretched to that edge there, because that is
+// where it came in; at its second sighting, when its velocity is known, it is also extended back along its path
+// over the frames still held (a fast mover missed, or taken for another face, before). The last frame is always a
+// detection (the caller's job). Every output box is the detector's box enlarged by `enlarge` about its centre;
+// completeEdgeFaces() then completes faces cut by the frame edge.
+//
+// Verdicts: detections may carry FaceMesh's second opinion (`faceScore`, face-check.ts). A track is confirmed when
+// any of its detections scores at least FACE_CONFIRMED; one that was checked and never confirmed is not a face (a
+// cat, a cup) and `rejected()` lists it, so the caller can drop all its boxes, extensions included. A track never
+// checked (always cut by the frame edge, or too small) is kept: a missed face is a privacy failure.
 import { type Box, enlargeBox } from './obscure.ts';
+
+/** FaceMesh score from which a track is confirmed as a face (measured: faces' tracks >= 0.95, others <= 0.08). */
+export const FACE_CONFIRMED = 0.5;
+
+/** A detector box, with FaceMesh's score when it could be checked. */
+export interface DetectedBox extends Box {
+  faceScore?: number;
+}
 
 export interface TrackerOptions {
   /** Scale applied to every detector box (default 1.5). */
@@ -30,6 +47,14 @@ interface Track {
   vy: number;
   /** Detections in a row that missed it (0: seen at the last detection). */
   missed: number;
+}
+
+interface Verdict {
+  /** Detections of it. */
+  seen: number;
+  /** Detections of it that FaceMesh could check. */
+  checks: number;
+  confirmed: boolean;
 }
 
 const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
@@ -71,8 +96,11 @@ function shifted(box: Box, dx: number, dy: number): Box {
   return { ...box, x: box.x + dx, y: box.y + dy };
 }
 
-/** Fastest face motion matched across detections whatever its size, in pixels per frame (36 = a frame's width a second at 1080p30). */
-const MAX_SPEED = 40;
+/** Most intervals a lost face near a frame edge is held (moving on with its velocity) before it is given up. */
+export const LEAVING_HOLD = 4;
+
+/** Fastest face motion matched across detections whatever its size, in pixels per frame (36 = a frame's width a second at 1080p30; the generated fast mover does 43). */
+const MAX_SPEED = 60;
 
 /**
  * How well a detection continues a track: IoU with where the track is predicted to be, else closeness of centres
@@ -98,6 +126,16 @@ export function createFaceTracker(options: TrackerOptions = {}) {
   let tracks: Track[] = [];
   let lastFrame: number | null = null;
   let nextId = 1;
+  const verdicts = new Map<number, Verdict>();
+  const judge = (id: number, box: DetectedBox) => {
+    const verdict = verdicts.get(id) ?? { seen: 0, checks: 0, confirmed: false };
+    verdict.seen++;
+    if (box.faceScore !== undefined) {
+      verdict.checks++;
+      if (box.faceScore >= FACE_CONFIRMED) verdict.confirmed = true;
+    }
+    verdicts.set(id, verdict);
+  };
 
   /** Boxes for frames [a, b) given where each track was at a and is at b (or was lost / is new). */
   function interval(a: number, b: number, pairs: Array<{ id: number; from: Box; to: Box; kind: 'moved' | 'held' | 'new' }>) {
@@ -118,8 +156,9 @@ export function createFaceTracker(options: TrackerOptions = {}) {
           for (let g = f - sweep; g <= f + sweep; g++) around.push(at(g));
           box = boundingBox(around);
         } else if (pair.kind === 'held') {
-          // Lost: keep covering where it was, moving on as it moved, and everything in between.
-          box = boundingBox([pair.from, at(f + 1)]);
+          // Lost: keep covering where it was, moving on as it moved, and everything in between; near an edge, up to
+          // the edge (it is leaving, or is too cut to be found).
+          box = towardEdge(boundingBox([pair.from, at(f + 1)]));
         } else {
           // New: not seen at a; cover where it is first seen, stretched to a frame edge it is near.
           box = pair.to;
@@ -131,8 +170,8 @@ export function createFaceTracker(options: TrackerOptions = {}) {
     return frames;
   }
 
-  /** Where a face first seen at `box` may have been before: there, or on its way in from a frame edge it is near. */
-  function arrival(box: Box): Box {
+  /** A box stretched to every frame edge it is near (within its own size): where a face comes in or goes out. */
+  function towardEdge(box: Box): Box {
     if (!frameSize) return box;
     const near = Math.max(box.width, box.height);
     let { x, y } = box;
@@ -145,7 +184,16 @@ export function createFaceTracker(options: TrackerOptions = {}) {
     return { x, y, width: x1 - x, height: y1 - y };
   }
 
-  let pending: TrackedBox[][] = [];
+  /** Whether a box is near (within its own size of) a frame edge and still at least partly inside the frame. */
+  function nearEdge(box: Box): boolean {
+    if (!frameSize) return false;
+    const near = Math.max(box.width, box.height);
+    const inside = box.x < frameSize.width && box.y < frameSize.height && box.x + box.width > 0 && box.y + box.height > 0;
+    return inside && (box.x < near || box.y < near || frameSize.width - (box.x + box.width) < near || frameSize.height - (box.y + box.height) < near);
+  }
+
+  /** Frames not yet returned: the last two intervals, so a face born at an edge can be extended back over them. */
+  let pending: Array<{ start: number; frames: TrackedBox[][] }> = [];
   let frameSize: { width: number; height: number } | null = null;
 
   return {
@@ -156,9 +204,9 @@ export function createFaceTracker(options: TrackerOptions = {}) {
 
     /**
      * The detection of frame `frame` is known. Returns the final boxes of the oldest frames not yet returned, in
-     * order: the interval before the previous detection (empty for the first two calls).
+     * order: the interval ending two detections ago (empty for the first three calls).
      */
-    advance(frame: number, detected: readonly Box[]): TrackedBox[][] {
+    advance(frame: number, detected: readonly DetectedBox[]): TrackedBox[][] {
       if (lastFrame !== null && frame <= lastFrame) throw new RangeError(`detections must move forward (${frame} after ${lastFrame})`);
       const span = lastFrame === null ? 0 : frame - lastFrame;
       // Greedy matching, best pairs first.
@@ -180,40 +228,67 @@ export function createFaceTracker(options: TrackerOptions = {}) {
         trackTaken.add(t);
         boxTaken.add(d);
         const track = tracks[t] as Track;
-        const box = detected[d] as Box;
+        const box = detected[d] as DetectedBox;
+        judge(track.id, box);
         pairs.push({ id: track.id, from: track.box, to: box, kind: 'moved' });
         const c0 = centre(track.box);
         const c1 = centre(box);
-        next.push({ id: track.id, box, vx: span > 0 ? (c1.x - c0.x) / span : 0, vy: span > 0 ? (c1.y - c0.y) / span : 0, missed: 0 });
+        const vx = span > 0 ? (c1.x - c0.x) / span : 0;
+        const vy = span > 0 ? (c1.y - c0.y) / span : 0;
+        // Seen for the second time: now its velocity is known, so where it was before its first sighting (a fast
+        // mover missed, or taken for another face, there) is covered too, back over the frames still held.
+        if (verdicts.get(track.id)?.seen === 2 && lastFrame !== null) {
+          const born = lastFrame;
+          const at = (g: number) => shifted(track.box, vx * (g - born), vy * (g - born));
+          for (const held of pending) {
+            held.frames.forEach((boxes, k) => {
+              const f = held.start + k;
+              boxes.push({ trackId: track.id, ...enlargeBox(boundingBox([at(f - 1), at(f), at(f + 1)]), enlarge) });
+            });
+          }
+        }
+        next.push({ id: track.id, box, vx, vy, missed: 0 });
       }
       tracks.forEach((track, t) => {
         if (trackTaken.has(t)) return;
         const predicted = shifted(track.box, track.vx * span, track.vy * span);
-        // Held over [a, b) whatever happens; kept for one more interval only if this is its first miss.
+        // Held over [a, b) whatever happens; kept for one more interval if this is its first miss, or for up to
+        // LEAVING_HOLD near an edge while it is predicted to be still in the frame.
         pairs.push({ id: track.id, from: track.box, to: predicted, kind: 'held' });
-        if (track.missed === 0) next.push({ ...track, box: predicted, missed: 1 });
+        const leaving = track.missed < LEAVING_HOLD && nearEdge(predicted) && (verdicts.get(track.id)?.seen ?? 0) >= 2;
+        if (track.missed === 0 || leaving) next.push({ ...track, box: predicted, missed: track.missed + 1 });
       });
-      const born: TrackedBox[] = [];
       detected.forEach((box, d) => {
         if (boxTaken.has(d)) return;
         const id = nextId++;
-        const before = arrival(box);
+        judge(id, box);
+        const before = towardEdge(box);
         pairs.push({ id, from: before, to: before, kind: 'new' });
-        born.push({ trackId: id, ...enlargeBox(before, enlarge) });
+        // A face born now is extended back over the interval still held back too, or both held back at an edge.
+        const back = nearEdge(box) ? pending : pending.slice(-1);
+        for (const boxes of back.flatMap((p) => p.frames)) boxes.push({ trackId: id, ...enlargeBox(before, enlarge) });
         next.push({ id, box, vx: 0, vy: 0, missed: 0 });
       });
-      // A face born now is extended back over the interval still held back too.
-      if (born.length > 0) for (const boxes of pending) boxes.push(...born);
-      const finished = pending;
-      pending = lastFrame === null ? [] : interval(lastFrame, frame, pairs);
+      if (lastFrame !== null) pending.push({ start: lastFrame, frames: interval(lastFrame, frame, pairs) });
+      const finished = pending.length > 2 ? (pending.shift()?.frames ?? []) : [];
       tracks = next;
       lastFrame = frame;
       return finished;
     },
 
+    /** How many detections a track had (0 for an unknown id). */
+    sightings(trackId: number): number {
+      return verdicts.get(trackId)?.seen ?? 0;
+    },
+
+    /** Tracks FaceMesh checked and never confirmed: not faces (see the top of this file). */
+    rejected(): Set<number> {
+      return new Set([...verdicts].filter(([, v]) => v.checks > 0 && !v.confirmed).map(([id]) => id));
+    },
+
     /** After the last detection: the frames still held back, then the last detection's own frame. */
     finish(): TrackedBox[][] {
-      const rest = [...pending, tracks.map((track) => ({ trackId: track.id, ...enlargeBox(track.box, enlarge) }))];
+      const rest = [...pending.flatMap((p) => p.frames), tracks.map((track) => ({ trackId: track.id, ...enlargeBox(track.box, enlarge) }))];
       pending = [];
       return rest;
     },
@@ -221,3 +296,54 @@ export function createFaceTracker(options: TrackerOptions = {}) {
 }
 
 export type FaceTracker = ReturnType<typeof createFaceTracker>;
+
+/** Size of a face never seen whole, as a multiple of the larger side of what shows (measured on the edge clips). */
+export const EDGE_GUESS = 4 / 3;
+
+/**
+ * Faces cut by the frame edge are whole faces partly outside it. The detector's box for the visible part is too
+ * small (a 26 px sliver of a 130 px face comes out 25x51), and enlarging a small box adds a small margin. Given
+ * the final boxes of a whole clip (enlarged by `enlarge`), every box of a track that reaches an edge is completed
+ * to the track's usual face size, learnt from its boxes that do not reach an edge: along the edge it grows about its
+ * centre, across the edge it grows outwards, then it is enlarged about its new centre. A track never seen whole
+ * and detected more than once is taken to be square and EDGE_GUESS times what shows of it. A box never shrinks.
+ * Mutates `frames`.
+ */
+export function completeEdgeFaces(frames: TrackedBox[][], width: number, height: number, enlarge: number, sightings: (trackId: number) => number): void {
+  const reachesEdge = (b: Box) => b.x <= 0 || b.y <= 0 || b.x + b.width >= width || b.y + b.height >= height;
+  const sizes = new Map<number, { w: number[]; h: number[] }>();
+  for (const boxes of frames) {
+    for (const b of boxes) {
+      if (reachesEdge(b)) continue;
+      const s = sizes.get(b.trackId) ?? { w: [], h: [] };
+      s.w.push(b.width / enlarge);
+      s.h.push(b.height / enlarge);
+      sizes.set(b.trackId, s);
+    }
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
+  const usual = new Map([...sizes].map(([id, s]) => [id, { w: median(s.w), h: median(s.h) }]));
+  // One axis of the raw (unenlarged) box: [lo, hi] completed to `full` given which frame edges it reaches.
+  const axis = (lo: number, hi: number, full: number, atLow: boolean, atHigh: boolean): [number, number] => {
+    if (hi - lo >= full || (atLow && atHigh)) return [lo, hi];
+    if (atLow) return [hi - full, hi];
+    if (atHigh) return [lo, lo + full];
+    const c = (lo + hi) / 2;
+    return [c - full / 2, c + full / 2];
+  };
+  for (const boxes of frames) {
+    boxes.forEach((b, i) => {
+      if (!reachesEdge(b)) return;
+      const raw = enlargeBox(b, 1 / enlarge);
+      // never seen whole (a face in a corner, or at an edge all along): square, a third larger than what shows;
+      // unless it was seen only once (most likely not a face, and held on at the edge where it was lost)
+      const guess = Math.max(raw.width, raw.height) * EDGE_GUESS;
+      const full = usual.get(b.trackId) ?? (sightings(b.trackId) >= 2 ? { w: guess, h: guess } : null);
+      if (!full) return;
+      const [x0, x1] = axis(raw.x, raw.x + raw.width, full.w, b.x <= 0, b.x + b.width >= width);
+      const [y0, y1] = axis(raw.y, raw.y + raw.height, full.h, b.y <= 0, b.y + b.height >= height);
+      const done = enlargeBox({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, enlarge);
+      boxes[i] = { trackId: b.trackId, ...boundingBox([b, done]) };
+    });
+  }
+}

@@ -2,6 +2,7 @@
 // synchronous CPU work (~100-300 ms per 1080x1920 frame); here it never blocks the pipeline's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBlazeFace } from './blazeface-model.ts';
+import { checkFaces, loadFaceMesh } from './face-check.ts';
 import { type PyramidOptions, detectPyramid } from './pyramid-detect.ts';
 import { type ScaleLevel, planScales } from './scale-plan.ts';
 import type { FaceBox } from './tiles.ts';
@@ -29,6 +30,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 try {
   const model = await loadBlazeFace();
+  const mesh = await loadFaceMesh();
   const plans = new Map<string, ScaleLevel[]>();
   port.on('message', (request: DetectRequest) => {
     try {
@@ -38,7 +40,8 @@ try {
         levels = planScales(request.width, request.height, settings.minFaceSize);
         plans.set(key, levels);
       }
-      const faces = detectPyramid(model, { rgb: request.rgb, width: request.width, height: request.height }, levels, settings);
+      const frame = { rgb: request.rgb, width: request.width, height: request.height };
+      const faces = checkFaces(mesh, frame, detectPyramid(model, frame, levels, settings));
       post({ type: 'faces', id: request.id, faces });
     } catch (error) {
       post({ type: 'error', id: request.id, message: messageOf(error) });

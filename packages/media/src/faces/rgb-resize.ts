@@ -91,3 +91,28 @@ export function resizeToModelInput(rgb: Uint8Array, width: number, height: numbe
 export function shrinkModelInput(pixels: Float32Array, width: number, height: number, dstWidth: number, dstHeight: number): Float32Array {
   return resizeArea(pixels, width, height, dstWidth, dstHeight, 1, 0);
 }
+
+/**
+ * RGB24 bytes -> dstWidth x dstHeight floats in [0, 1] (FaceMesh's input): area averaging when shrinking, nearest
+ * pixel when enlarging (a small face's crop; what the measurements in docs/face-detection.md used).
+ */
+export function resizeToUnitInput(rgb: Uint8Array, width: number, height: number, dstWidth: number, dstHeight: number): Float32Array {
+  if (dstWidth <= width && dstHeight <= height) return resizeArea(rgb, width, height, dstWidth, dstHeight, 1 / 255, 0);
+  if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 values, got ${rgb.length}`);
+  if (!(Number.isInteger(dstWidth) && Number.isInteger(dstHeight) && dstWidth >= 1 && dstHeight >= 1)) {
+    throw new RangeError(`cannot resize ${width}x${height} to ${dstWidth}x${dstHeight}`);
+  }
+  const out = new Float32Array(dstWidth * dstHeight * 3);
+  const xs = Int32Array.from({ length: dstWidth }, (_, x) => Math.min(width - 1, Math.floor(((x + 0.5) * width) / dstWidth)) * 3);
+  let d = 0;
+  for (let y = 0; y < dstHeight; y++) {
+    const row = Math.min(height - 1, Math.floor(((y + 0.5) * height) / dstHeight)) * width * 3;
+    for (let x = 0; x < dstWidth; x++, d += 3) {
+      const s = row + (xs[x] as number);
+      out[d] = (rgb[s] as number) / 255;
+      out[d + 1] = (rgb[s + 1] as number) / 255;
+      out[d + 2] = (rgb[s + 2] as number) / 255;
+    }
+  }
+  return out;
+}

@@ -8,6 +8,8 @@ export interface FaceBox {
   width: number;
   height: number;
   score: number;
+  /** FaceMesh's "face in view" (0..1) for a box it could check (face-check.ts); absent when it could not. */
+  faceScore?: number;
 }
 
 /** A square region of the frame; it may extend past the right/bottom edge (that part is black). */

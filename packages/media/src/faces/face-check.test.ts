@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { checkFaces, type FaceMeshModel, MESH_INPUT, MESH_MAX_BOXES, meshCrop } from './face-check.ts';
+import { resizeToUnitInput } from './rgb-resize.ts';
+
+const frame = { rgb: new Uint8Array(1000 * 800 * 3).fill(255), width: 1000, height: 800 };
+const box = (x: number, y: number, size: number) => ({ x, y, width: size, height: size, score: 0.9 });
+
+/** A fake FaceMesh answering, per input, from a queue; records batch sizes and the inputs' value range. */
+function fakeMesh(scores: number[]) {
+  const calls: { count: number; min: number; max: number }[] = [];
+  const model: FaceMeshModel = {
+    run(inputs, count) {
+      expect(inputs.length).toBe(count * MESH_INPUT * MESH_INPUT * 3);
+      calls.push({ count, min: Math.min(...inputs.subarray(0, 1000)), max: Math.max(...inputs.subarray(0, 1000)) });
+      return Float32Array.from(scores.splice(0, count));
+    },
+    dispose() {},
+  };
+  return { model, calls };
+}
+
+describe('meshCrop', () => {
+  it('is a square 1.4x the box about its centre, only when wholly inside the frame and the box is not tiny', () => {
+    expect(meshCrop(box(100, 100, 100), 1000, 800)).toEqual({ left: 80, top: 80, side: 140 });
+    expect(meshCrop(box(10, 100, 100), 1000, 800)).toBeNull(); // reaches past the left edge
+    expect(meshCrop(box(900, 700, 90), 1000, 800)).toBeNull();
+    expect(meshCrop(box(500, 500, 10), 1000, 800)).toBeNull();
+  });
+});
+
+describe('checkFaces', () => {
+  it('scores every checkable box in one batch of [0, 1] inputs, largest first, and leaves the others unscored', () => {
+    const { model, calls } = fakeMesh([0.9, 0.1]);
+    const boxes = [box(100, 100, 50), box(0, 0, 60), box(400, 300, 200)];
+    const out = checkFaces(model, frame, boxes);
+    expect(calls).toEqual([{ count: 2, min: 1, max: 1 }]);
+    expect(out[0]?.faceScore).toBeCloseTo(0.1);
+    expect(out[1]?.faceScore).toBeUndefined();
+    expect(out[2]?.faceScore).toBeCloseTo(0.9);
+    // the caller's boxes are not changed
+    expect(boxes.every((b) => !('faceScore' in b))).toBe(true);
+  });
+
+  it('runs nothing when no box can be checked, and checks at most MESH_MAX_BOXES', () => {
+    const none = fakeMesh([]);
+    expect(checkFaces(none.model, frame, [box(0, 0, 100)])).toEqual([box(0, 0, 100)]);
+    expect(none.calls).toEqual([]);
+    const many = fakeMesh(Array(40).fill(0.8));
+    const boxes = Array.from({ length: 20 }, (_, i) => box(50 + (i % 10) * 90, 100 + Math.floor(i / 10) * 300, 40 + i));
+    const out = checkFaces(many.model, frame, boxes);
+    expect(many.calls.map((c) => c.count)).toEqual([MESH_MAX_BOXES]);
+    // the largest ones were checked
+    expect(out.filter((b) => b.faceScore !== undefined).every((b) => b.width >= 40 + 20 - MESH_MAX_BOXES)).toBe(true);
+  });
+});
+
+describe('resizeToUnitInput', () => {
+  it('maps bytes to [0, 1], shrinking by area and enlarging by nearest pixel', () => {
+    const rgb = Uint8Array.from([0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 0]); // 2x2 checker
+    expect(Array.from(resizeToUnitInput(rgb, 2, 2, 1, 1))).toEqual([0.5, 0.5, 0.5]);
+    const big = resizeToUnitInput(rgb, 2, 2, 4, 4);
+    expect(big).toHaveLength(4 * 4 * 3);
+    expect(Array.from(big.subarray(0, 12).filter((_, i) => i % 3 === 0))).toEqual([0, 0, 1, 1]);
+    expect(() => resizeToUnitInput(rgb, 3, 2, 4, 4)).toThrow(RangeError);
+  });
+});
