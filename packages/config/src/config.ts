@@ -58,6 +58,10 @@ export interface Config {
     stalledCheckMs: number;
     /** Face detection runs on every Nth decoded frame (and the last) when faces are blurred; tracking fills in. */
     faceDetectEvery: number;
+    /** Worker threads of the face detector (each holds its own model, ~100 MB). */
+    faceDetectThreads: number;
+    /** The face detector is unloaded after this long without a clip to detect in (its memory goes back). */
+    faceDetectorIdleMs: number;
     /** How long an original is kept after publication or rejection (for re-processing), then deleted. */
     originalRetentionHours: number;
   };
@@ -157,6 +161,8 @@ export function loadConfig(env: Env): Config {
       jobLockMs: read.int('MEDIA_JOB_LOCK_MS', 30_000, 1_000, 600_000),
       stalledCheckMs: read.int('MEDIA_STALLED_CHECK_MS', 30_000, 1_000, 600_000),
       faceDetectEvery: read.int('FACE_DETECT_EVERY', 5, 1, 30),
+      faceDetectThreads: read.int('FACE_DETECT_THREADS', 2, 1, 8),
+      faceDetectorIdleMs: read.int('FACE_DETECTOR_IDLE_MS', 5_000, 0, 3_600_000),
       originalRetentionHours: read.int('ORIGINAL_RETENTION_HOURS', 24, 0, 24 * 30),
     },
     playbackSigningSecret: read.required('PLAYBACK_SIGNING_SECRET', 'onward-development-playback-signing-secret'),

@@ -8,8 +8,12 @@ export interface WorkerDeps {
   db: Db;
   videos: VideoRepository;
   storage: ObjectStore;
-  /** The face detector, loaded on the first clip that asks for blurred faces and kept for the process's life. */
-  faceDetector(): Promise<FrameDetector>;
+  /**
+   * Runs `work` with the face detector: loaded when a clip needs it, shared by concurrent jobs, and unloaded when no
+   * job has used it for FACE_DETECTOR_IDLE_MS (its worker threads hold a few hundred MB that the encoder of the
+   * next phase needs more).
+   */
+  withFaceDetector<T>(work: (detector: FrameDetector) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -22,19 +26,38 @@ export function createWorkerDeps(config: Config): WorkerDeps {
   });
   const storage = createObjectStore(config.s3);
   let detector: Promise<FrameDetector> | null = null;
+  let users = 0;
+  let idleTimer: NodeJS.Timeout | null = null;
+  const unload = async () => {
+    const loaded = detector;
+    detector = null;
+    await (await loaded?.catch(() => null))?.close();
+  };
   return {
     db,
     videos: createVideoRepository(db),
     storage,
-    faceDetector() {
-      detector ??= createFrameDetector().catch((error: unknown) => {
+    async withFaceDetector(work) {
+      if (idleTimer) clearTimeout(idleTimer);
+      idleTimer = null;
+      detector ??= createFrameDetector({ threads: config.media.faceDetectThreads }).catch((error: unknown) => {
         detector = null;
         throw error;
       });
-      return detector;
+      users++;
+      try {
+        return await work(await detector);
+      } finally {
+        users--;
+        if (users === 0) {
+          idleTimer = setTimeout(() => void unload(), config.media.faceDetectorIdleMs);
+          idleTimer.unref();
+        }
+      }
     },
     async close() {
-      if (detector) await (await detector.catch(() => null))?.close();
+      if (idleTimer) clearTimeout(idleTimer);
+      await unload();
       await db.destroy();
       storage.client.destroy();
     },

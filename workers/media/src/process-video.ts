@@ -62,10 +62,9 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
 
   /** Phase 1: every face in every frame; stored with a thumbnail each for the owner, who then chooses. */
   async function findFaces(plan: LadderPlan, input: string, work: string, videoId: string, signal: AbortSignal) {
-    const found = await detectFaceTracks(plan, input, { timeoutMs, signal }, {
-      detector: await deps.faceDetector(),
-      detectEvery: config.media.faceDetectEvery,
-    });
+    const found = await deps.withFaceDetector((detector) =>
+      detectFaceTracks(plan, input, { timeoutMs, signal }, { detector, detectEvery: config.media.faceDetectEvery }),
+    );
     if (found.tracks.length === 0) return { frames: found.frames };
     await deps.storage.putStream(objectKeys.privateMedia(videoId, `${FACES_DIR}/tracks.json`), serialiseFaceFrames(found), {
       contentType: 'application/json',
