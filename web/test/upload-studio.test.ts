@@ -69,6 +69,7 @@ describe('upload from a file', () => {
     await page.getByRole('alert').filter({ hasText: 'which milestone' }).waitFor();
     await page.getByLabel('Milestone (days)').fill('90');
     await page.getByLabel('Blur all faces').check();
+    await page.getByLabel('Disguise my voice').check();
     await page.getByLabel('Grief').check();
 
     // the second PATCH dies with the connection
@@ -112,8 +113,9 @@ describe('upload from a file', () => {
     await screenshot(page, 'upload-done');
 
     const res = await page.request.get('/api/videos/mine');
-    const video = ((await res.json()) as { videos: { title: string; milestoneDays: number; blurFaces: boolean; contentWarnings: string[] }[] }).videos[0];
-    expect(video).toMatchObject({ title: 'Ninety mornings', milestoneDays: 90, blurFaces: true, contentWarnings: ['grief'] });
+    const video = ((await res.json()) as { videos: { title: string; milestoneDays: number; blurFaces: boolean; disguiseVoice: boolean; contentWarnings: string[] }[] })
+      .videos[0];
+    expect(video).toMatchObject({ title: 'Ninety mornings', milestoneDays: 90, blurFaces: true, disguiseVoice: true, contentWarnings: ['grief'] });
     await context.close();
   });
 });

@@ -11,11 +11,12 @@ describe('uploadMetadata', () => {
         category: 'milestone',
         milestoneDays: 90,
         blurFaces: true,
+        disguiseVoice: true,
         contentWarnings: ['relapse', 'grief'],
       }),
-    ).toEqual({ title: '90 days', category: 'milestone', blurFaces: 'true', milestoneDays: '90', contentWarnings: 'relapse,grief' });
+    ).toEqual({ title: '90 days', category: 'milestone', blurFaces: 'true', disguiseVoice: 'true', milestoneDays: '90', contentWarnings: 'relapse,grief' });
     expect(
-      uploadMetadata({ title: 'x', description: 'why', category: 'motivation', milestoneDays: null, blurFaces: false, contentWarnings: [] }),
+      uploadMetadata({ title: 'x', description: 'why', category: 'motivation', milestoneDays: null, blurFaces: false, disguiseVoice: false, contentWarnings: [] }),
     ).toEqual({ title: 'x', description: 'why', category: 'motivation', blurFaces: 'false' });
   });
 });

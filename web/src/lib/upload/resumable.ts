@@ -15,6 +15,8 @@ export interface UploadFields {
   category: string;
   milestoneDays: number | null;
   blurFaces: boolean;
+  /** Pitch and formants shifted before anyone hears it (docs/voice-disguise.md). */
+  disguiseVoice: boolean;
   contentWarnings: string[];
 }
 
@@ -41,6 +43,7 @@ export function uploadMetadata(fields: UploadFields): Record<string, string> {
     category: fields.category,
     blurFaces: String(fields.blurFaces),
   };
+  if (fields.disguiseVoice) metadata.disguiseVoice = 'true';
   if (fields.description.trim()) metadata.description = fields.description.trim();
   if (fields.milestoneDays !== null) metadata.milestoneDays = String(fields.milestoneDays);
   if (fields.contentWarnings.length > 0) metadata.contentWarnings = fields.contentWarnings.join(',');
