@@ -177,6 +177,18 @@ describe('face tracker', () => {
     expect(coveredBy(frames[22], box(500, 1080))).toBe(true);
   });
 
+  it('rejects a track checked once only when the detector was unsure of it too', () => {
+    const tracker = createFaceTracker();
+    tracker.setFrameSize(1080, 1920);
+    const unsure: DetectedBox = { ...box(100, 100, 200), score: 0.55, faceScore: 0.01 };
+    const sure: DetectedBox = { ...box(600, 900, 200), score: 0.9, faceScore: 0.04 };
+    tracker.advance(0, [unsure, sure]);
+    tracker.advance(5, [{ ...box(100, 1500, 200), score: 0.6 }]);
+    tracker.finish();
+    // ids are given in order of birth: 1 the unsure box, 2 the sure one, 3 the box without a check
+    expect(tracker.rejected()).toEqual(new Set([1]));
+  });
+
   it('refuses detections that go backwards', () => {
     const tracker = createFaceTracker();
     tracker.advance(5, []);

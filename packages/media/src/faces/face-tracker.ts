@@ -15,18 +15,27 @@
 // completeEdgeFaces() then completes faces cut by the frame edge.
 //
 // Verdicts: detections may carry FaceMesh's second opinion (`faceScore`, face-check.ts). A track is confirmed when
-// any of its detections scores at least FACE_CONFIRMED; one that was checked and never confirmed is not a face (a
-// cat, a cup) and `rejected()` lists it, so the caller can drop all its boxes, extensions included. A track never
-// checked (always cut by the frame edge, or too small) is kept: a missed face is a privacy failure.
+// any of its detections scores at least FACE_CONFIRMED; one checked twice or more and never confirmed, or once when
+// the detector was unsure of it too (SURE_DETECTION), is not a face (a cat, a cup) and `rejected()` lists it, so
+// the caller can drop all its boxes, extensions included. A track never checked (always cut by the frame edge, or
+// too small) is kept: a missed face is a privacy failure.
 import { type Box, enlargeBox } from './obscure.ts';
 
 /** FaceMesh score from which a track is confirmed as a face (measured: faces' tracks >= 0.95, others <= 0.08). */
 export const FACE_CONFIRMED = 0.5;
 
-/** A detector box, with FaceMesh's score when it could be checked. */
+/** A detector box, with its detector score and FaceMesh's score when it could be checked. */
 export interface DetectedBox extends Box {
+  score?: number;
   faceScore?: number;
 }
+
+/**
+ * A track checked by FaceMesh only once is rejected on that one verdict only if the detector was unsure of it too:
+ * real faces from 100 px scored >= 0.76 on the generated clips, the boxes on suits and furniture 0.5-0.6. (Single
+ * FaceMesh crops of real faces fail now and then; several in a row do not.)
+ */
+export const SURE_DETECTION = 0.75;
 
 export interface TrackerOptions {
   /** Scale applied to every detector box (default 1.5). */
@@ -52,6 +61,8 @@ interface Track {
 interface Verdict {
   /** Detections of it. */
   seen: number;
+  /** Its best detector score. */
+  bestScore: number;
   /** Detections of it that FaceMesh could check. */
   checks: number;
   confirmed: boolean;
@@ -128,8 +139,9 @@ export function createFaceTracker(options: TrackerOptions = {}) {
   let nextId = 1;
   const verdicts = new Map<number, Verdict>();
   const judge = (id: number, box: DetectedBox) => {
-    const verdict = verdicts.get(id) ?? { seen: 0, checks: 0, confirmed: false };
+    const verdict = verdicts.get(id) ?? { seen: 0, bestScore: 0, checks: 0, confirmed: false };
     verdict.seen++;
+    verdict.bestScore = Math.max(verdict.bestScore, box.score ?? 1);
     if (box.faceScore !== undefined) {
       verdict.checks++;
       if (box.faceScore >= FACE_CONFIRMED) verdict.confirmed = true;
@@ -283,7 +295,8 @@ export function createFaceTracker(options: TrackerOptions = {}) {
 
     /** Tracks FaceMesh checked and never confirmed: not faces (see the top of this file). */
     rejected(): Set<number> {
-      return new Set([...verdicts].filter(([, v]) => v.checks > 0 && !v.confirmed).map(([id]) => id));
+      const notFace = (v: Verdict) => !v.confirmed && (v.checks >= 2 || (v.checks === 1 && v.bestScore < SURE_DETECTION));
+      return new Set([...verdicts].filter(([, v]) => notFace(v)).map(([id]) => id));
     },
 
     /** After the last detection: the frames still held back, then the last detection's own frame. */
