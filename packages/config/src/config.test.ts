@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     expect(config.api.port).toBe(4000);
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/onward');
     expect(config.s3.endpoint).toBeUndefined();
+    expect(config.s3.publicEndpoint).toBeUndefined();
     expect(config.limits.uploadMaxDurationSeconds).toBe(180);
   });
 
@@ -56,6 +57,17 @@ describe('loadConfig', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL must use postgres:/);
     expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL/);
     expect(problemsOf({ S3_ACCESS_KEY_ID: 'only-one' })[0]).toMatch(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/);
+  });
+
+  it('reads S3_PUBLIC_ENDPOINT for presigned URLs and validates it like S3_ENDPOINT', () => {
+    const config = loadConfig({ S3_ENDPOINT: 'http://minio:9000', S3_PUBLIC_ENDPOINT: 'http://localhost:9000' });
+    expect(config.s3.endpoint).toBe('http://minio:9000');
+    expect(config.s3.publicEndpoint).toBe('http://localhost:9000');
+    expect(problemsOf({ S3_PUBLIC_ENDPOINT: 'localhost:9000' })).toEqual([
+      'S3_PUBLIC_ENDPOINT must use http: or https: (got "localhost:")',
+    ]);
+    expect(problemsOf({ S3_PUBLIC_ENDPOINT: 'not a url' })).toEqual(['S3_PUBLIC_ENDPOINT must be a URL (got "not a url")']);
+    expect(problemsOf({ S3_PUBLIC_ENDPOINT: 'ftp://files.example' })[0]).toMatch(/^S3_PUBLIC_ENDPOINT must use http: or https:/);
   });
 
   it('never echoes a password from a bad connection URL', () => {

@@ -23,6 +23,8 @@ export interface Config {
   s3: {
     /** Undefined means: start the embedded emulator (development only). */
     endpoint: string | undefined;
+    /** The endpoint as browsers reach it, for presigned URLs; undefined: the same as `endpoint`. */
+    publicEndpoint: string | undefined;
     region: string;
     bucket: string;
     accessKeyId: string | undefined;
@@ -90,6 +92,8 @@ export function loadConfig(env: Env): Config {
   const mediaBaseUrlRaw = read.optional('MEDIA_BASE_URL');
   const s3Endpoint = read.optional('S3_ENDPOINT');
   if (s3Endpoint) read.url('S3_ENDPOINT', s3Endpoint, ['http:', 'https:']);
+  const s3PublicEndpoint = read.optional('S3_PUBLIC_ENDPOINT');
+  if (s3PublicEndpoint) read.url('S3_PUBLIC_ENDPOINT', s3PublicEndpoint, ['http:', 'https:']);
   if (!s3Endpoint && nodeEnv === 'production' && !read.bool('S3_USE_AWS', false)) {
     read.problems.push(
       'S3_ENDPOINT is required when NODE_ENV=production (or set S3_USE_AWS=true to use AWS S3 endpoints)',
@@ -131,6 +135,7 @@ export function loadConfig(env: Env): Config {
     },
     s3: {
       endpoint: s3Endpoint,
+      publicEndpoint: s3PublicEndpoint,
       region: read.string('S3_REGION', 'us-east-1'),
       bucket: read.string('S3_BUCKET', 'onward-media'),
       accessKeyId: read.optional('S3_ACCESS_KEY_ID'),

@@ -75,6 +75,7 @@ export interface ObjectStore {
   /** A small object (or range) read into memory; AppError 413 'object_too_large' beyond maxBytes, without reading on. */
   getBytes(key: string, opts: { maxBytes: number; range?: { start: number; end?: number } }): Promise<Buffer>;
   headObject(key: string): Promise<{ size: number; contentType?: string } | null>;
+  /** A GET URL for browsers: signed for the public endpoint when one is configured (SigV4 signs the host). */
   presignGet(
     key: string,
     opts?: { ttlSeconds?: number; responseContentType?: string; responseCacheControl?: string },
@@ -91,12 +92,18 @@ export function createObjectStore(cfg: StorageConfig): ObjectStore {
 
 class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
+  /** Signs presigned URLs only, never sends a request, so it holds no connections and needs no destroy(). */
+  private readonly presignClient: S3Client;
 
   constructor(
     private readonly cfg: StorageConfig,
     readonly client: S3Client,
   ) {
     this.bucket = cfg.bucket;
+    this.presignClient =
+      cfg.publicEndpoint && cfg.publicEndpoint !== cfg.endpoint
+        ? createS3Client({ ...cfg, endpoint: cfg.publicEndpoint })
+        : client;
   }
 
   async ensureBucket(): Promise<void> {
@@ -388,7 +395,7 @@ class S3ObjectStore implements ObjectStore {
       ...(opts.responseContentType ? { ResponseContentType: opts.responseContentType } : {}),
       ...(opts.responseCacheControl ? { ResponseCacheControl: opts.responseCacheControl } : {}),
     });
-    return getSignedUrl(this.client, command, { expiresIn: ttl });
+    return getSignedUrl(this.presignClient, command, { expiresIn: ttl });
   }
 
   async copyObject(

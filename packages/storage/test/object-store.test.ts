@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { AppError } from '@onward/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createObjectStore, objectKeys } from '../src/index.ts';
+import { createObjectStore, objectKeys, type StorageConfig } from '../src/index.ts';
+import { verifyPresignedRequest } from '../src/sigv4-query.ts';
 import { readAll, startTestStorage, type TestStorage } from './support.ts';
 
 const ID = '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d';
@@ -150,6 +151,85 @@ describe('presignGet', () => {
   it('refuses an out-of-range TTL', async () => {
     await expect(t.store.presignGet(KEY, { ttlSeconds: 0 })).rejects.toMatchObject({ code: 'invalid_presign_ttl' });
     await expect(t.store.presignGet(KEY, { ttlSeconds: 604801 })).rejects.toMatchObject({ code: 'invalid_presign_ttl' });
+  });
+});
+
+describe('presignGet with a public endpoint (S3_PUBLIC_ENDPOINT)', () => {
+  const storeWith = (publicEndpoint: string) => {
+    const cfg: StorageConfig = {
+      endpoint: t.s3.endpoint,
+      publicEndpoint,
+      region: t.s3.region,
+      bucket: t.store.bucket,
+      accessKeyId: t.s3.accessKeyId,
+      secretAccessKey: t.s3.secretAccessKey,
+      forcePathStyle: true,
+      presignTtlSeconds: 60,
+    };
+    return createObjectStore(cfg);
+  };
+
+  it('signs for the host browsers use, and the URL works there (but not rewritten to the internal host)', async () => {
+    const internal = new URL(t.s3.endpoint);
+    expect(internal.hostname).toBe('127.0.0.1');
+    const store = storeWith(`http://localhost:${internal.port}`);
+    try {
+      const url = new URL(await store.presignGet(KEY));
+      expect(url.host).toBe(`localhost:${internal.port}`);
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(BYTES);
+
+      // SigV4 signs the Host header: the same URL sent to the internal host name is refused.
+      const rewritten = new URL(url);
+      rewritten.host = internal.host;
+      const refused = await fetch(rewritten);
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('SignatureDoesNotMatch');
+    } finally {
+      store.client.destroy();
+    }
+  });
+
+  it('keeps every server-side call on the internal endpoint', async () => {
+    // The public host does not resolve here: any request sent to it would fail.
+    const store = storeWith('https://media.onward.invalid');
+    const key = objectKeys.privateMedia(ID, 'public-endpoint.bin');
+    const copy = objectKeys.privateMedia(ID, 'public-endpoint-copy.bin');
+    try {
+      await store.ping();
+      await store.putStream(key, 'bytes for browsers', { contentType: 'text/plain' });
+      expect(await store.headObject(key)).toEqual({ size: 18, contentType: 'text/plain' });
+      expect((await store.getBytes(key, { maxBytes: 100 })).toString()).toBe('bytes for browsers');
+      await store.copyObject(key, copy);
+      expect(await store.listKeys(objectKeys.privateMedia(ID, 'public-endpoint'))).toEqual([key, copy].sort());
+      await store.deleteObject(copy);
+      await store.deleteObject(key);
+      expect(await store.headObject(key)).toBeNull();
+
+      const url = new URL(await store.presignGet(KEY));
+      expect(url.origin).toBe('https://media.onward.invalid');
+      expect(url.pathname).toBe(`/${t.store.bucket}/${KEY}`);
+      // what the emulator (or MinIO) checks when the browser's request arrives at the public host
+      expect(
+        verifyPresignedRequest('GET', url.pathname + url.search, { host: url.host }, (id) =>
+          id === t.s3.accessKeyId ? t.s3.secretAccessKey : undefined,
+        ),
+      ).toEqual({ ok: true });
+    } finally {
+      store.client.destroy();
+    }
+  });
+
+  it('changes nothing when the public endpoint is the internal one', async () => {
+    const store = storeWith(t.s3.endpoint);
+    try {
+      const url = await store.presignGet(KEY);
+      expect(new URL(url).origin).toBe(t.s3.endpoint);
+      expect((await fetch(url)).status).toBe(200);
+    } finally {
+      store.client.destroy();
+    }
   });
 });
 
