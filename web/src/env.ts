@@ -16,6 +16,7 @@ export const variables = defineEnvVars({
   PUBLIC_BASE_URL: optional('Where people reach the app (the API builds media URLs from it).'),
   MEDIA_BASE_URL: optional('A CDN in front of published media; its origin is allowed for media.'),
   S3_ENDPOINT: optional('S3-compatible endpoint; private playback segments are presigned URLs to it.'),
+  S3_PUBLIC_ENDPOINT: optional('The S3 endpoint as browsers reach it; when set, presigned URLs point there instead.'),
   S3_BUCKET: optional('The media bucket (virtual-hosted addressing puts it in the host name).'),
   S3_REGION: optional('S3 region (AWS host names).'),
   S3_FORCE_PATH_STYLE: optional('"false" for virtual-hosted addressing with S3_ENDPOINT.'),

@@ -6,6 +6,7 @@ import {
   S3_BUCKET,
   S3_ENDPOINT,
   S3_FORCE_PATH_STYLE,
+  S3_PUBLIC_ENDPOINT,
   S3_REGION,
   S3_USE_AWS,
 } from '$app/env/private';
@@ -17,6 +18,7 @@ const MEDIA_ORIGINS = mediaOrigins({
   PUBLIC_BASE_URL,
   MEDIA_BASE_URL,
   S3_ENDPOINT,
+  S3_PUBLIC_ENDPOINT,
   S3_BUCKET,
   S3_REGION,
   S3_FORCE_PATH_STYLE,

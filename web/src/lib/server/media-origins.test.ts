@@ -17,6 +17,36 @@ describe('mediaOrigins', () => {
     ]);
   });
 
+  it('allows only the public endpoint when S3_PUBLIC_ENDPOINT is set (bucket host when virtual-hosted)', () => {
+    expect(
+      mediaOrigins({
+        PUBLIC_BASE_URL: 'http://localhost:8080',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_PUBLIC_ENDPOINT: 'http://localhost:9000',
+        S3_FORCE_PATH_STYLE: 'true',
+      }),
+    ).toEqual(['http://localhost:8080', 'http://localhost:9000']);
+    expect(
+      mediaOrigins({
+        S3_ENDPOINT: 'http://minio.storage.svc:9000',
+        S3_PUBLIC_ENDPOINT: 'https://s3.example.org/',
+        S3_FORCE_PATH_STYLE: 'false',
+        S3_BUCKET: 'clips',
+      }),
+    ).toEqual(['https://clips.s3.example.org']);
+    // AWS inside (S3_ENDPOINT unset): virtual-hosted by default, as the API signs it
+    expect(mediaOrigins({ S3_USE_AWS: 'true', S3_PUBLIC_ENDPOINT: 'https://s3.example.org', S3_BUCKET: 'clips' })).toEqual([
+      'https://clips.s3.example.org',
+    ]);
+  });
+
+  it('falls back to S3_ENDPOINT when S3_PUBLIC_ENDPOINT is not an http(s) URL', () => {
+    expect(mediaOrigins({ S3_ENDPOINT: 'http://127.0.0.1:4569', S3_PUBLIC_ENDPOINT: 'javascript:alert(1)' })).toEqual([
+      'http://127.0.0.1:4569',
+    ]);
+    expect(mediaOrigins({ S3_ENDPOINT: 'http://127.0.0.1:4569', S3_PUBLIC_ENDPOINT: ' ' })).toEqual(['http://127.0.0.1:4569']);
+  });
+
   it('adds a CDN in front of published media', () => {
     expect(mediaOrigins({ MEDIA_BASE_URL: 'https://cdn.example.com/onward/media' })).toEqual(['https://cdn.example.com']);
   });

@@ -1,5 +1,6 @@
 // Where the browser fetches video from, derived from the same configuration the API uses: published media
-// from MEDIA_BASE_URL (a CDN) or the site itself, private playback segments from presigned S3 URLs. These
+// from MEDIA_BASE_URL (a CDN) or the site itself, private playback segments from presigned S3 URLs (signed for
+// S3_PUBLIC_ENDPOINT when set, as browsers reach the store there, else for S3_ENDPOINT). These
 // origins, and no others, are added to the page's Content-Security-Policy (connect-src for hls.js, media-src
 // for native HLS, img-src for posters).
 
@@ -7,6 +8,7 @@ export interface MediaEnv {
   PUBLIC_BASE_URL?: string | undefined;
   MEDIA_BASE_URL?: string | undefined;
   S3_ENDPOINT?: string | undefined;
+  S3_PUBLIC_ENDPOINT?: string | undefined;
   S3_BUCKET?: string | undefined;
   S3_REGION?: string | undefined;
   S3_FORCE_PATH_STYLE?: string | undefined;
@@ -34,10 +36,11 @@ export function mediaOrigins(env: MediaEnv): string[] {
   add(originOf(env.MEDIA_BASE_URL));
 
   const bucket = env.S3_BUCKET?.trim() || DEFAULT_BUCKET;
-  const endpoint = originOf(env.S3_ENDPOINT);
+  // Browsers only ever load from the public endpoint; the internal one (http://minio:9000) stays out of the policy.
+  const endpoint = originOf(env.S3_PUBLIC_ENDPOINT) ?? originOf(env.S3_ENDPOINT);
   if (endpoint) {
-    // path-style is the default with an explicit endpoint (MinIO, R2, the emulator)
-    const pathStyle = (env.S3_FORCE_PATH_STYLE ?? 'true').trim() !== 'false';
+    // path-style is the default with an explicit S3_ENDPOINT (MinIO, R2, the emulator), as in packages/config
+    const pathStyle = (env.S3_FORCE_PATH_STYLE ?? (env.S3_ENDPOINT?.trim() ? 'true' : 'false')).trim() !== 'false';
     if (pathStyle) add(endpoint);
     else {
       const url = new URL(endpoint);
