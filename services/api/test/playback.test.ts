@@ -290,6 +290,48 @@ describe('private playback', () => {
     }
   });
 
+  it('signs media URLs for S3_PUBLIC_ENDPOINT, the host browsers reach storage at, and they play there', async () => {
+    // The API reaches the emulator at 127.0.0.1 (as it reaches MinIO at http://minio:9000 in Compose); browsers
+    // here know it as localhost.
+    const internal = new URL(api.env.config.s3.endpoint ?? '');
+    expect(internal.hostname).toBe('127.0.0.1');
+    const publicHost = `localhost:${internal.port}`;
+    const split = await startTestApi({ S3_PUBLIC_ENDPOINT: `http://${publicHost}`, PLAYBACK_SIGNING_SECRET: 'y'.repeat(32) });
+    try {
+      const cookie = await signUp(split.app, 'public_endpoint_owner');
+      const me = (await split.app.inject({ method: 'GET', url: '/me', headers: { cookie } })).json().user.id as string;
+      const id = randomUUID();
+      await split.deps.videos.insertVideo({ id, owner_id: me, title: 'split horizon', category: 'milestone', milestone_days: 30 });
+      await Promise.all(
+        FILES.map((file) =>
+          split.deps.storage.putFile(objectKeys.privateMedia(id, file), join(dir, file), { contentType: CONTENT_TYPES[extname(file)] ?? 'text/plain' }),
+        ),
+      );
+      await split.deps.videos.transitionStatus(id, 'processing', 'in_review');
+      const info = (await split.app.inject({ method: 'GET', url: `/videos/${id}/playback`, headers: { cookie } })).json();
+
+      expect(new URL(info.posterUrl).host).toBe(publicHost);
+      expect(await bytes(await fetch(info.posterUrl))).toEqual(await readFile(join(dir, 'poster.jpg')));
+
+      const masterPath = new URL(info.masterUrl).pathname.replace(/^\/api/, '');
+      const variant = await split.app.inject({ method: 'GET', url: masterPath.replace(/master\.m3u8$/, 'v288/index.m3u8') });
+      expect(variant.statusCode).toBe(200);
+      const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(variant.body)?.[1] ?? '';
+      const media = [init, ...uriLines(variant.body)];
+      expect(media).toHaveLength(3);
+      for (const [url, file] of media.map((u, i) => [u, ['init.mp4', 'seg_00000.m4s', 'seg_00001.m4s'][i]] as const)) {
+        expect(new URL(url).host, file).toBe(publicHost);
+        const got = await fetch(url);
+        expect(got.status, file).toBe(200);
+        expect(await bytes(got)).toEqual(await readFile(join(dir, 'hls/v288', file ?? '')));
+        // signed for the public host: the same URL does not open on the internal one
+        expect((await fetch(url.replace(publicHost, internal.host))).status, file).toBe(403);
+      }
+    } finally {
+      await split.close();
+    }
+  });
+
   it('plays from the web app origin once the bucket has the CORS rule the README asks for', async () => {
     const videoId = await reviewableVideo(owner.id);
     const masterUrl = local((await playback(videoId, owner.cookie)).json().masterUrl);
