@@ -97,8 +97,8 @@ async function main() {
     const peaks: number[] = [];
     let score: ReturnType<typeof protectionScore> | null = null;
     let overBlur = 0;
-    // The timed runs do not sample memory: reading /proc/<pid>/stat(m) of the busy ffmpegs every 200 ms takes
-    // their memory-map lock and slowed the whole run by ~10%. One more run, untimed, measures the peak.
+    // The timed runs do not sample memory (reading the busy ffmpegs' /proc files every 200 ms could disturb them:
+    // one paired run was 3 s slower with it, others were not). One more run, untimed, measures the peak.
     for (let run = 1; run <= RUNS + 1; run++) {
       const memoryRun = run === RUNS + 1;
       if (!memoryRun) {
