@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectFaceTracks } from '../src/faces/blur-stream.ts';
 import type { FrameDetector } from '../src/faces/frame-detector.ts';
 import { alignBox, type Box, mosaicBlockSize } from '../src/faces/obscure.ts';
 import { planLadder } from '../src/ladder-plan.ts';
@@ -185,6 +186,19 @@ describe('blurred ladder', () => {
     expect(blurred.result.blur).toMatchObject({ width: 360, height: 640, frames: 30 });
     expect(seen.every((s) => s.width === 360 && s.height === 640)).toBe(true);
     expect(blurred.plan.rungs[0]).toMatchObject({ width: 360, height: 640 });
+  });
+
+  it('reports how much of the clip detection has looked at, rising to 100', async () => {
+    const input = await generateClip({ path: join(work, 'progress.mp4'), width: 320, height: 568, seconds: 2, fps: 30, audio: false });
+    const { detector } = scriptedDetector(() => null);
+    const plan = planLadder(validateSource(await probeMedia(input)));
+    const seen: number[] = [];
+    const found = await detectFaceTracks(plan, input, { timeoutMs: 60_000 }, { detector, onProgress: (p) => seen.push(p) });
+    expect(found.frameCount).toBe(60);
+    expect(seen.length).toBeGreaterThanOrEqual(60);
+    expect(seen.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= (seen[i - 1] as number)))).toBe(true);
+    expect(seen.at(-2)).toBeGreaterThan(90);
+    expect(seen.at(-1)).toBe(100);
   });
 
   it('a failing detector stops both ffmpeg processes and leaves no playlist', async () => {

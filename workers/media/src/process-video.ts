@@ -61,9 +61,13 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
   };
 
   /** Phase 1: every face in every frame; stored with a thumbnail each for the owner, who then chooses. */
-  async function findFaces(plan: LadderPlan, input: string, work: string, videoId: string, signal: AbortSignal) {
+  async function findFaces(plan: LadderPlan, input: string, work: string, videoId: string, signal: AbortSignal, onProgress: (percent: number) => void) {
     const found = await deps.withFaceDetector((detector) =>
-      detectFaceTracks(plan, input, { timeoutMs, signal }, { detector, detectEvery: config.media.faceDetectEvery }),
+      detectFaceTracks(plan, input, { timeoutMs, signal }, {
+        detector,
+        detectEvery: config.media.faceDetectEvery,
+        onProgress,
+      }),
     );
     if (found.tracks.length === 0) return { frames: found.frames };
     await deps.storage.putStream(objectKeys.privateMedia(videoId, `${FACES_DIR}/tracks.json`), serialiseFaceFrames(found), {
@@ -125,7 +129,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       // visible, and this job ends here. The choice brings the clip back for the obscured ladder.
       let obscure: { frames: FaceTracks['frames'] } | null = null;
       if (video.blur_faces) {
-        const faces = video.faces_chosen_at ? await chosenFaces(videoId) : await findFaces(plan, input, work, videoId, ctx.signal);
+        const faces = video.faces_chosen_at ? await chosenFaces(videoId) : await findFaces(plan, input, work, videoId, ctx.signal, (p) => progress(2 + p * 0.4)); // 2% -> 42% while faces are looked for
         if (faces === 'awaiting_choice') return { status: 'done' };
         if (faces.frames.some((boxes) => boxes.length > 0)) obscure = faces;
         progress(45);

@@ -24,6 +24,8 @@ export interface FaceDetectionOptions {
   detector: FrameDetector;
   /** Detect every N frames (the last frame always); default 5. */
   detectEvery?: number;
+  /** Share of the clip looked at (0-100), as frames are read: detection is most of a blurred clip's time. */
+  onProgress?: (percent: number) => void;
   /** Scale of every detector box (default 1.5). */
   enlarge?: number;
   /**
@@ -109,7 +111,7 @@ async function write(stream: Writable, data: Buffer, signal: AbortSignal): Promi
 }
 
 /** Reads decoded frames, detects and tracks faces: the boxes to obscure in every frame. Nothing is written. */
-async function trackStream(input: Readable, options: FaceDetectionOptions, signal: AbortSignal): Promise<FaceTracks> {
+async function trackStream(input: Readable, options: FaceDetectionOptions, signal: AbortSignal, expectedFrames: number): Promise<FaceTracks> {
   const every = options.detectEvery ?? 5;
   if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`detectEvery must be a positive integer, got ${every}`);
   const enlarge = options.enlarge ?? 1.5;
@@ -153,6 +155,7 @@ async function trackStream(input: Readable, options: FaceDetectionOptions, signa
     tracker.setFrameSize(h.width, h.height);
   })) {
     last = frame;
+    if (options.onProgress && expectedFrames > 0) options.onProgress(Math.min(99, (100 * (frame.index + 1)) / expectedFrames));
     if (frame.index % every === 0) detect(frame);
     // One interval of lookahead keeps a detection running while the next frames are decoded; at most a few
     // detections (and their RGB copies) are in flight.
@@ -254,13 +257,16 @@ export async function detectFaceTracks(
     const input: Readable = decoderOutput;
     let tracks: FaceTracks;
     try {
-      tracks = await trackStream(input, options, stop.signal);
+      const top = plan.rungs[0];
+      const fps = top ? top.frameRate.num / top.frameRate.den : 0;
+      tracks = await trackStream(input, options, stop.signal, Math.round((plan.durationMs / 1000) * fps));
     } catch (error) {
       stop.abort(error);
       input.destroy();
       throw error;
     }
     await decoderDone;
+    options.onProgress?.(100);
     return tracks;
   } catch (error) {
     await Promise.allSettled([decoderDone]);
