@@ -24,10 +24,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ ! -x node_modules/.bin/node ]; then
+# npm ci when node_modules is missing or was installed from another lockfile. The lockfile's content is compared,
+# not its modification time: a checkout or an editor touching it must not reinstall under running processes.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+installed_hash="$(cat node_modules/.onward-lock-hash 2>/dev/null || true)"
+if [ ! -f node_modules/.package-lock.json ] || [ ! -x node_modules/.bin/node ] || [ "$lock_hash" != "$installed_hash" ]; then
   log "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+  printf '%s\n' "$lock_hash" > node_modules/.onward-lock-hash
 fi
 
 export PATH="$ROOT/node_modules/.bin:$PATH"
