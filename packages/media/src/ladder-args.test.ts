@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLadderArgs, buildLadderFilterGraph } from './ladder-args.ts';
+import { buildLadderArgs, buildLadderFilterGraph, faceFrameFilter, faceFrameSize, faceThumbnailsArgs } from './ladder-args.ts';
 import { planLadder } from './ladder-plan.ts';
 import { validatedSource } from './validated-source-fixture.ts';
 
@@ -103,5 +103,26 @@ describe('buildLadderArgs', () => {
   it('names the init segment literally when there is a single rung (ffmpeg only expands %v for several)', () => {
     const tiny = buildLadderArgs(planLadder(validatedSource({ displayWidth: 240, displayHeight: 320 })), '/s', '/o');
     expect(valueAfter(tiny, '-hls_fmp4_init_filename')).toBe('init_v240.mp4');
+  });
+});
+
+describe('face frames', () => {
+  it('are the display size up to 1080p, the top rung above (a 4K upload is looked at in 1080p)', () => {
+    expect(faceFrameSize(planLadder(validatedSource()))).toEqual({ width: 1080, height: 1920 });
+    const uhd = planLadder(validatedSource({ displayWidth: 2160, displayHeight: 3840, codedWidth: 2160, codedHeight: 3840 }));
+    expect(faceFrameSize(uhd)).toEqual({ width: uhd.rungs[0]?.width, height: uhd.rungs[0]?.height });
+    expect(faceFrameSize(uhd).width).toBeLessThanOrEqual(1080);
+    expect(faceFrameFilter(uhd)).toContain(`scale=w=${uhd.rungs[0]?.width}:h=${uhd.rungs[0]?.height}`);
+    // a 540x960 upload's top rung is 480x854: its frames stay 540x960 (what the decoder gives, as before)
+    const small = planLadder(validatedSource({ displayWidth: 540, displayHeight: 960, codedWidth: 540, codedHeight: 960 }));
+    expect(faceFrameSize(small)).toEqual({ width: 540, height: 960 });
+  });
+
+  it('thumbnails crop within the face frame, whatever the box', () => {
+    const uhd = planLadder(validatedSource({ displayWidth: 2160, displayHeight: 3840, codedWidth: 2160, codedHeight: 3840 }));
+    const args = faceThumbnailsArgs(uhd, '/s', [{ frame: 3, box: { x: 1000, y: 1800, width: 400, height: 400 }, outPath: '/o/1.jpg' }]);
+    const graph = args[args.indexOf('-filter_complex') + 1] ?? '';
+    // clipped to the 1080x1920 face frame, not the 2160x3840 upload
+    expect(graph).toContain('crop=80:120:1000:1800');
   });
 });

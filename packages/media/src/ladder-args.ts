@@ -40,15 +40,31 @@ export interface LadderInputOptions {
   audioFilter?: string;
 }
 
+/** Largest side of the frames faces are found and obscured in: 1080p, the largest rung. */
+const FACE_FRAME_MAX_SIDE = 1920;
+
+/**
+ * The size of the frames faces are found and obscured in: the upload's display size up to 1080p; above, the top
+ * rung's (nothing published is larger, and a 4K upload's 12 MB frames, 25 MB as RGB for the detector, took a job
+ * past 1.5 GB).
+ */
+export function faceFrameSize(plan: LadderPlan): { width: number; height: number } {
+  const top = plan.rungs[0];
+  if (!top) throw new Error('A ladder plan always has at least one rung');
+  const { displayWidth: width, displayHeight: height } = plan.source;
+  return Math.max(width, height) <= FACE_FRAME_MAX_SIDE ? { width, height } : { width: top.width, height: top.height };
+}
+
 /**
  * How the upload's pictures are decoded for face work: constant frames at the top rung's rate (y4m has no
- * timestamps), at the display size with square pixels. Frame n and its coordinates mean the same in every command
- * that uses it (detection, obscuring, face thumbnails).
+ * timestamps), at faceFrameSize (the display size up to 1080p) with square pixels. Frame n and its coordinates
+ * mean the same in every command that uses it (detection, obscuring, face thumbnails).
  */
 export function faceFrameFilter(plan: LadderPlan): string {
   const top = plan.rungs[0];
   if (!top) throw new Error('A ladder plan always has at least one rung');
-  return `fps=${rate(top.frameRate)},scale=w=${plan.source.displayWidth}:h=${plan.source.displayHeight}:flags=bicubic,setsar=1`;
+  const { width, height } = faceFrameSize(plan);
+  return `fps=${rate(top.frameRate)},scale=w=${width}:h=${height}:flags=bicubic,setsar=1`;
 }
 
 /** The decoder half of a blurred ladder: the upload's video as autorotated yuv420p y4m on stdout. */
@@ -162,8 +178,7 @@ export interface FaceThumbnailRequest {
  */
 export function faceThumbnailsArgs(plan: LadderPlan, inputPath: string, requests: readonly FaceThumbnailRequest[]): string[] {
   if (requests.length === 0) throw new RangeError('no thumbnails requested');
-  const W = plan.source.displayWidth;
-  const H = plan.source.displayHeight;
+  const { width: W, height: H } = faceFrameSize(plan);
   const labels = requests.map((_, i) => `[s${i}]`).join('');
   const branches = requests.map(({ frame, box }, i) => {
     const x = Math.min(W - 2, Math.max(0, Math.floor(box.x)));
