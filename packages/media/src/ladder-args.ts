@@ -43,14 +43,19 @@ export interface LadderInputOptions {
 /** Largest side of the frames faces are found and obscured in: 1080p, the largest rung. */
 const FACE_FRAME_MAX_SIDE = 1920;
 
+function topRung(plan: LadderPlan) {
+  const top = plan.rungs[0];
+  if (!top) throw new Error('A ladder plan always has at least one rung');
+  return top;
+}
+
 /**
  * The size of the frames faces are found and obscured in: the upload's display size up to 1080p; above, the top
  * rung's (nothing published is larger, and a 4K upload's 12 MB frames, 25 MB as RGB for the detector, took a job
  * past 1.5 GB).
  */
 export function faceFrameSize(plan: LadderPlan): { width: number; height: number } {
-  const top = plan.rungs[0];
-  if (!top) throw new Error('A ladder plan always has at least one rung');
+  const top = topRung(plan);
   const { displayWidth: width, displayHeight: height } = plan.source;
   return Math.max(width, height) <= FACE_FRAME_MAX_SIDE ? { width, height } : { width: top.width, height: top.height };
 }
@@ -61,10 +66,14 @@ export function faceFrameSize(plan: LadderPlan): { width: number; height: number
  * mean the same in every command that uses it (detection, obscuring, face thumbnails).
  */
 export function faceFrameFilter(plan: LadderPlan): string {
-  const top = plan.rungs[0];
-  if (!top) throw new Error('A ladder plan always has at least one rung');
   const { width, height } = faceFrameSize(plan);
-  return `fps=${rate(top.frameRate)},scale=w=${width}:h=${height}:flags=bicubic,setsar=1`;
+  return `fps=${rate(topRung(plan).frameRate)},scale=w=${width}:h=${height}:flags=bicubic,setsar=1`;
+}
+
+/** About how many frames faceFrameFilter makes of the clip (its duration at the top rung's rate), for progress. */
+export function expectedFaceFrames(plan: LadderPlan): number {
+  const { num, den } = topRung(plan).frameRate;
+  return Math.round((plan.durationMs / 1000) * (num / den));
 }
 
 /** The decoder half of a blurred ladder: the upload's video as autorotated yuv420p y4m on stdout. */

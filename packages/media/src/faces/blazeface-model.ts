@@ -42,10 +42,10 @@ export interface ModelJson {
 const require = createRequire(import.meta.url);
 
 /** Folders of the installed packages (resolved through Node's module resolution, never a URL). */
-export function blazeFacePaths(): { modelFile: string; wasmDir: string } {
+export function packagedModelPaths(): { modelsDir: string; wasmDir: string } {
   // human's package.json "exports" only maps the package root (to dist/human.node.js); go up to the package folder
   const humanRoot = dirname(dirname(require.resolve('@vladmandic/human')));
-  return { modelFile: join(humanRoot, 'models', 'blazeface.json'), wasmDir: `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/` };
+  return { modelsDir: join(humanRoot, 'models'), wasmDir: `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/` };
 }
 
 // output names of the graph: classifier and regressor of the stride-16 head, then of the stride-32 head
@@ -67,7 +67,7 @@ let backendReady: Promise<TfCore> | null = null;
 async function wasmBackend(): Promise<TfCore> {
   const tf = require('@tensorflow/tfjs-core') as TfCore;
   const wasm = require('@tensorflow/tfjs-backend-wasm') as TfWasm;
-  wasm.setWasmPaths(blazeFacePaths().wasmDir);
+  wasm.setWasmPaths(packagedModelPaths().wasmDir);
   // one thread: the wasm backend's own threads need cross-origin isolation (browsers) and are not used by Node;
   // parallelism comes from running detectors in separate worker threads instead
   wasm.setThreadsCount(1);
@@ -101,7 +101,7 @@ export async function loadPackagedGraph(modelFile: string, patch?: (json: ModelJ
 }
 
 export async function loadBlazeFace(): Promise<BlazeFaceModel> {
-  const { tf, model } = await loadPackagedGraph(blazeFacePaths().modelFile, (json) => {
+  const { tf, model } = await loadPackagedGraph(join(packagedModelPaths().modelsDir, 'blazeface.json'), (json) => {
     for (const node of json.modelTopology.node) {
       if (node.op === 'Placeholder' && node.attr?.shape?.shape) node.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
     }

@@ -11,7 +11,7 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { runFfmpeg } from '../ffmpeg-runner.ts';
-import { buildLadderArgs, buildY4mDecodeArgs } from '../ladder-args.ts';
+import { buildLadderArgs, buildY4mDecodeArgs, expectedFaceFrames } from '../ladder-args.ts';
 import type { LadderPlan } from '../ladder-plan.ts';
 import { completeEdgeFaces, createFaceTracker, type DetectedBox, type TrackedBox } from './face-tracker.ts';
 import type { FrameDetector } from './frame-detector.ts';
@@ -257,9 +257,7 @@ export async function detectFaceTracks(
     const input: Readable = decoderOutput;
     let tracks: FaceTracks;
     try {
-      const top = plan.rungs[0];
-      const fps = top ? top.frameRate.num / top.frameRate.den : 0;
-      tracks = await trackStream(input, options, stop.signal, Math.round((plan.durationMs / 1000) * fps));
+      tracks = await trackStream(input, options, stop.signal, expectedFaceFrames(plan));
     } catch (error) {
       stop.abort(error);
       input.destroy();

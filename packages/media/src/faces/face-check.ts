@@ -5,7 +5,8 @@
 // nothing else scored above 0.08. Single crops of real faces do fail (dark, small, rolled: min 0.04), so the verdict
 // is per track, over all its detections (face-tracker.ts), never per box. A box whose crop would reach past the
 // frame (a face cut by the edge) cannot be checked and gets no score.
-import { blazeFacePaths, loadPackagedGraph, type Tensor } from './blazeface-model.ts';
+import { join } from 'node:path';
+import { loadPackagedGraph, packagedModelPaths, type Tensor } from './blazeface-model.ts';
 import { cropSquare } from './pyramid-detect.ts';
 import { resizeToUnitInput } from './rgb-resize.ts';
 import type { FaceBox, RgbFrame } from './tiles.ts';
@@ -26,8 +27,7 @@ export interface FaceMeshModel {
 }
 
 export async function loadFaceMesh(): Promise<FaceMeshModel> {
-  const modelFile = blazeFacePaths().modelFile.replace(/blazeface\.json$/, 'facemesh.json');
-  const { tf, model } = await loadPackagedGraph(modelFile);
+  const { tf, model } = await loadPackagedGraph(join(packagedModelPaths().modelsDir, 'facemesh.json'));
   return {
     run(inputs, count) {
       if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`batch size must be a positive integer, got ${count}`);

@@ -60,12 +60,12 @@ export function mirrorPad(pixels: Float32Array, level: ScaleLevel): Float32Array
 export function cropSquare(frame: RgbFrame, left: number, top: number, side: number): Uint8Array {
   const { rgb, width, height } = frame;
   const out = new Uint8Array(side * side * 3);
-  const xs = Int32Array.from({ length: side }, (_, i) => reflect(left + i, width) * 3);
+  // columns mirrored only where the square reaches past the left or right edge
+  const xs = left >= 0 && left + side <= width ? null : Int32Array.from({ length: side }, (_, i) => reflect(left + i, width) * 3);
   for (let y = 0; y < side; y++) {
     const row = reflect(top + y, height) * width * 3;
     let d = y * side * 3;
-    const inside = left >= 0 && left + side <= width;
-    if (inside) {
+    if (!xs) {
       out.set(rgb.subarray(row + left * 3, row + (left + side) * 3), d);
       continue;
     }
