@@ -10,6 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type BlazeFaceModel, loadBlazeFace } from '../packages/media/src/faces/blazeface-model.ts';
 import { createFaceDetector, detectWithTiles } from '../packages/media/src/faces/face-detector.ts';
 import { BLEND_IOU, CANDIDATE_SCORE, createFrameDetector, MIN_SCORE } from '../packages/media/src/faces/frame-detector.ts';
+import { rgbPixels } from '../packages/media/src/faces/frame-pixels.ts';
 import { detectPyramid } from '../packages/media/src/faces/pyramid-detect.ts';
 import { planScales } from '../packages/media/src/faces/scale-plan.ts';
 import type { FaceBox, RgbFrame } from '../packages/media/src/faces/tiles.ts';
@@ -125,15 +126,15 @@ async function speed(clip: Clip, oldDetect: Detect) {
   let levelMs = 0;
   let cropCount = 0;
   const timedModel: BlazeFaceModel = {
-    run(...args) {
+    async run(...args) {
       const c0 = process.cpuUsage();
-      const boxes = model.run(...args);
+      const boxes = await model.run(...args);
       levelMs += cpuMs(c0);
       return boxes;
     },
-    runBatch(...args) {
+    async runBatch(...args) {
       const c0 = process.cpuUsage();
-      const boxes = model.runBatch(...args);
+      const boxes = await model.runBatch(...args);
       cropMs += cpuMs(c0);
       cropCount += args[1];
       return boxes;
@@ -145,7 +146,7 @@ async function speed(clip: Clip, oldDetect: Detect) {
     cropMs = 0;
     cropCount = 0;
     const c0 = process.cpuUsage();
-    detectPyramid(timedModel, frame, levels, { minScore: MIN_SCORE, candidateScore: CANDIDATE_SCORE, iouThreshold: BLEND_IOU });
+    await detectPyramid(timedModel, rgbPixels(frame), levels, { minScore: MIN_SCORE, candidateScore: CANDIDATE_SCORE, iouThreshold: BLEND_IOU });
     parts.total.push(cpuMs(c0));
     parts.levels.push(levelMs);
     parts.cropModel.push(cropMs);

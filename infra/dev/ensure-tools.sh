@@ -30,7 +30,9 @@ lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 installed_hash="$(cat node_modules/.onward-lock-hash 2>/dev/null || true)"
 if [ ! -f node_modules/.package-lock.json ] || [ ! -x node_modules/.bin/node ] || [ "$lock_hash" != "$installed_hash" ]; then
   log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # onnxruntime-node's install script would fetch CUDA libraries from NuGet (npm 11 does not run it unapproved;
+  # npm 10 does): the CPU build it ships in the package is all the face detector uses
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
   printf '%s\n' "$lock_hash" > node_modules/.onward-lock-hash
 fi
 

@@ -126,6 +126,7 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
       const { createFrameDetector, workerExecArgv } = await import(${JSON.stringify(faces('frame-detector.ts'))});
       const { loadBlazeFace } = await import(${JSON.stringify(faces('blazeface-model.ts'))});
       const { detectPyramid } = await import(${JSON.stringify(faces('pyramid-detect.ts'))});
+      const { rgbPixels } = await import(${JSON.stringify(faces('frame-pixels.ts'))});
       const { planScales } = await import(${JSON.stringify(faces('scale-plan.ts'))});
       const buf = execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', ${JSON.stringify(fixture('astronaut.png'))}, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 24 });
       const frame = { rgb: new Uint8Array(buf.buffer, buf.byteOffset, buf.length), width: 512, height: 512 };
@@ -135,7 +136,7 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
       old.dispose();
       // new path in this thread, where attempts are recorded
       const model = await loadBlazeFace();
-      const inThread = detectPyramid(model, frame, planScales(512, 512, 40), { minScore: 0.5, iouThreshold: 0.3 });
+      const inThread = await detectPyramid(model, rgbPixels(frame), planScales(512, 512, 40), { minScore: 0.5, iouThreshold: 0.3 });
       // new path as the pipeline runs it, in a worker thread (which gets the same --import preloads)
       const detector = await createFrameDetector();
       const workerFaces = await detector.detect(frame);

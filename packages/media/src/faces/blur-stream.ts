@@ -110,6 +110,12 @@ async function write(stream: Writable, data: Buffer, signal: AbortSignal): Promi
   await abortable(once(stream, 'drain'), signal);
 }
 
+/** A decoded frame as RGB24 for the edge-strips experiment, brightened like the detector brightens dim frames. */
+function yuvToRgbFrame(frame: YuvFrame) {
+  const gain = detectionGain(frame.data, frame.width, frame.height);
+  return { rgb: yuv420ToRgb(frame.data, frame.width, frame.height, undefined, gain), width: frame.width, height: frame.height };
+}
+
 /** Reads decoded frames, detects and tracks faces: the boxes to obscure in every frame. Nothing is written. */
 async function trackStream(input: Readable, options: FaceDetectionOptions, signal: AbortSignal, expectedFrames: number): Promise<FaceTracks> {
   const every = options.detectEvery ?? 5;
@@ -125,12 +131,11 @@ async function trackStream(input: Readable, options: FaceDetectionOptions, signa
 
   const detect = (frame: YuvFrame) => {
     detectionCount++;
-    // A dim room is brightened for the detector only; the output keeps its own pixels.
-    const gain = detectionGain(frame.data, frame.width, frame.height);
-    const whole = { rgb: yuv420ToRgb(frame.data, frame.width, frame.height, undefined, gain), width: frame.width, height: frame.height };
-    const strips = options.edges ? edgeStrips(whole) : [];
+    // The decoded planes as they are (a dim room is brightened by the detector, for detection only); the strips
+    // experiment needs RGB.
+    const strips = options.edges ? edgeStrips(yuvToRgbFrame(frame)) : [];
     const found = Promise.all([
-      options.detector.detect(whole),
+      options.detector.detect({ yuv: frame.data, width: frame.width, height: frame.height }, { known: tracker.confirmedFaces() }),
       ...strips.map(async (strip) =>
         (await options.detector.detect(strip.frame)).flatMap((box): FaceBox[] => {
           const mapped = strip.toFrame(box);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkFaces, type FaceMeshModel, MESH_INPUT, MESH_MAX_BOXES, meshCrop } from './face-check.ts';
+import { alreadyConfirmed, checkFaces, type FaceMeshModel, MESH_INPUT, MESH_MAX_BOXES, meshCrop } from './face-check.ts';
+import { rgbPixels } from './frame-pixels.ts';
 import { resizeToUnitInput } from './rgb-resize.ts';
 
 const frame = { rgb: new Uint8Array(1000 * 800 * 3).fill(255), width: 1000, height: 800 };
@@ -9,12 +10,12 @@ const box = (x: number, y: number, size: number) => ({ x, y, width: size, height
 function fakeMesh(scores: number[]) {
   const calls: { count: number; min: number; max: number }[] = [];
   const model: FaceMeshModel = {
-    run(inputs, count) {
+    async run(inputs, count) {
       expect(inputs.length).toBe(count * MESH_INPUT * MESH_INPUT * 3);
       calls.push({ count, min: Math.min(...inputs.subarray(0, 1000)), max: Math.max(...inputs.subarray(0, 1000)) });
       return Float32Array.from(scores.splice(0, count));
     },
-    dispose() {},
+    dispose: async () => {},
   };
   return { model, calls };
 }
@@ -29,10 +30,10 @@ describe('meshCrop', () => {
 });
 
 describe('checkFaces', () => {
-  it('scores every checkable box in one batch of [0, 1] inputs, largest first, and leaves the others unscored', () => {
+  it('scores every checkable box in one batch of [0, 1] inputs, largest first, and leaves the others unscored', async () => {
     const { model, calls } = fakeMesh([0.9, 0.1]);
     const boxes = [box(100, 100, 50), box(0, 0, 60), box(400, 300, 200)];
-    const out = checkFaces(model, frame, boxes);
+    const out = await checkFaces(model, rgbPixels(frame), boxes);
     expect(calls).toEqual([{ count: 2, min: 1, max: 1 }]);
     expect(out[0]?.faceScore).toBeCloseTo(0.1);
     expect(out[1]?.faceScore).toBeUndefined();
@@ -41,16 +42,35 @@ describe('checkFaces', () => {
     expect(boxes.every((b) => !('faceScore' in b))).toBe(true);
   });
 
-  it('runs nothing when no box can be checked, and checks at most MESH_MAX_BOXES', () => {
+  it('runs nothing when no box can be checked, and checks at most MESH_MAX_BOXES', async () => {
     const none = fakeMesh([]);
-    expect(checkFaces(none.model, frame, [box(0, 0, 100)])).toEqual([box(0, 0, 100)]);
+    expect(await checkFaces(none.model, rgbPixels(frame), [box(0, 0, 100)])).toEqual([box(0, 0, 100)]);
     expect(none.calls).toEqual([]);
     const many = fakeMesh(Array(40).fill(0.8));
     const boxes = Array.from({ length: 20 }, (_, i) => box(50 + (i % 10) * 90, 100 + Math.floor(i / 10) * 300, 40 + i));
-    const out = checkFaces(many.model, frame, boxes);
+    const out = await checkFaces(many.model, rgbPixels(frame), boxes);
     expect(many.calls.map((c) => c.count)).toEqual([MESH_MAX_BOXES]);
     // the largest ones were checked
     expect(out.filter((b) => b.faceScore !== undefined).every((b) => b.width >= 40 + 20 - MESH_MAX_BOXES)).toBe(true);
+  });
+});
+
+describe('faces already confirmed', () => {
+  it('matches a box near a known face of a similar size, not a far or differently sized one', () => {
+    const known = [{ x: 100, y: 100, width: 100, height: 100 }];
+    expect(alreadyConfirmed(box(130, 120, 110), known)).toBe(true); // moved 35 px, a little larger
+    expect(alreadyConfirmed(box(170, 100, 100), known)).toBe(false); // moved 70 px: more than half its size
+    expect(alreadyConfirmed(box(140, 140, 40), known)).toBe(false); // something small inside it (an eye, a badge)
+    expect(alreadyConfirmed(box(60, 60, 180), known)).toBe(false); // much larger around it
+    expect(alreadyConfirmed(box(100, 100, 100), [])).toBe(false);
+  });
+
+  it('leaves boxes of confirmed faces unchecked and checks the rest', async () => {
+    const { model, calls } = fakeMesh([0.02]);
+    const out = await checkFaces(model, rgbPixels(frame), [box(100, 100, 100), box(500, 300, 120)], [{ x: 105, y: 95, width: 100, height: 100 }]);
+    expect(calls.map((c) => c.count)).toEqual([1]);
+    expect(out[0]?.faceScore).toBeUndefined();
+    expect(out[1]?.faceScore).toBeCloseTo(0.02);
   });
 });
 

@@ -5,11 +5,11 @@
 // nothing else scored above 0.08. Single crops of real faces do fail (dark, small, rolled: min 0.04), so the verdict
 // is per track, over all its detections (face-tracker.ts), never per box. A box whose crop would reach past the
 // frame (a face cut by the edge) cannot be checked and gets no score.
-import { join } from 'node:path';
-import { loadPackagedGraph, packagedModelPaths, type Tensor } from './blazeface-model.ts';
-import { cropSquare } from './pyramid-detect.ts';
+import { loadPackagedModel } from './blazeface-model.ts';
+import type { FramePixels } from './frame-pixels.ts';
 import { resizeToUnitInput } from './rgb-resize.ts';
-import type { FaceBox, RgbFrame } from './tiles.ts';
+import type { Box } from './obscure.ts';
+import type { FaceBox } from './tiles.ts';
 
 /** FaceMesh's input side (px). */
 export const MESH_INPUT = 192;
@@ -21,32 +21,16 @@ export const MESH_MIN_BOX = 20;
 export const MESH_MAX_BOXES = 12;
 
 export interface FaceMeshModel {
-  /** "Face in view" (0..1) of each of `count` [192, 192, 3] inputs in [0, 1] stacked in `inputs`. Synchronous. */
-  run(inputs: Float32Array, count: number): Float32Array;
-  dispose(): void;
+  /** "Face in view" (0..1) of each of `count` [192, 192, 3] inputs in [0, 1] stacked in `inputs`. */
+  run(inputs: Float32Array, count: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
 }
 
 export async function loadFaceMesh(): Promise<FaceMeshModel> {
-  const { tf, model } = await loadPackagedGraph(join(packagedModelPaths().modelsDir, 'facemesh.json'));
+  const model = await loadPackagedModel('facemesh', 'input_1', ['Identity_1']);
   return {
-    run(inputs, count) {
-      if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`batch size must be a positive integer, got ${count}`);
-      if (inputs.length !== count * MESH_INPUT * MESH_INPUT * 3) throw new RangeError(`expected ${count}x${MESH_INPUT}x${MESH_INPUT}x3 values, got ${inputs.length}`);
-      const x = tf.tensor(inputs, [count, MESH_INPUT, MESH_INPUT, 3], 'float32');
-      let outputs: Tensor[] = [];
-      try {
-        // (one output name: tfjs answers a tensor, not a list)
-        const out = model.execute(x, ['Identity_1']) as Tensor[] | Tensor;
-        outputs = Array.isArray(out) ? out : [out];
-        return Float32Array.from(outputs[0]?.dataSync() ?? []);
-      } finally {
-        x.dispose();
-        for (const t of outputs) t.dispose();
-      }
-    },
-    dispose() {
-      model.dispose();
-    },
+    run: async (inputs, count) => (await model.run(inputs, count, MESH_INPUT, MESH_INPUT))[0] as Float32Array,
+    dispose: () => model.dispose(),
   };
 }
 
@@ -61,10 +45,30 @@ export function meshCrop(box: FaceBox, width: number, height: number): { left: n
   return { left, top, side };
 }
 
-/** The boxes, each checkable one (largest first, up to MESH_MAX_BOXES) with its `faceScore`; one graph call. */
-export function checkFaces(model: FaceMeshModel, frame: RgbFrame, boxes: readonly FaceBox[]): FaceBox[] {
+/**
+ * Whether a box is (very likely) a face already confirmed a few frames earlier at `known`: its centre within half
+ * the known box's size of the known centre, and a similar size. Faces move between detections, so this is looser
+ * than an overlap test; a wrong match only leaves a box unchecked, which keeps it obscured.
+ */
+export function alreadyConfirmed(box: FaceBox, known: readonly Box[]): boolean {
+  const size = Math.max(box.width, box.height);
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  return known.some((k) => {
+    const ks = Math.max(k.width, k.height);
+    const ratio = size / ks;
+    return ratio >= 2 / 3 && ratio <= 1.5 && Math.hypot(cx - (k.x + k.width / 2), cy - (k.y + k.height / 2)) <= ks / 2;
+  });
+}
+
+/**
+ * The boxes, each checkable one (largest first, up to MESH_MAX_BOXES) with its `faceScore`; one graph call. Boxes of
+ * faces already confirmed (`known`, from the tracker) are not checked again: FaceMesh was ~35 ms of every detection.
+ */
+export async function checkFaces(model: FaceMeshModel, frame: FramePixels, boxes: readonly FaceBox[], known: readonly Box[] = []): Promise<FaceBox[]> {
   const out = boxes.map((box) => ({ ...box }));
   const crops = out
+    .filter((box) => !alreadyConfirmed(box, known))
     .map((box) => ({ box, crop: meshCrop(box, frame.width, frame.height) }))
     .filter((c): c is { box: FaceBox; crop: NonNullable<ReturnType<typeof meshCrop>> } => c.crop !== null)
     .sort((a, b) => b.crop.side - a.crop.side)
@@ -73,10 +77,10 @@ export function checkFaces(model: FaceMeshModel, frame: RgbFrame, boxes: readonl
   const size = MESH_INPUT * MESH_INPUT * 3;
   const inputs = new Float32Array(crops.length * size);
   crops.forEach(({ crop }, i) => {
-    const pixels = cropSquare(frame, crop.left, crop.top, crop.side);
+    const pixels = frame.crop(crop.left, crop.top, crop.side);
     inputs.set(resizeToUnitInput(pixels, crop.side, crop.side, MESH_INPUT, MESH_INPUT), i * size);
   });
-  const scores = model.run(inputs, crops.length);
+  const scores = await model.run(inputs, crops.length);
   crops.forEach(({ box }, i) => {
     box.faceScore = scores[i] as number;
   });

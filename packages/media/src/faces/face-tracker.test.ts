@@ -189,6 +189,21 @@ describe('face tracker', () => {
     expect(tracker.rejected()).toEqual(new Set([1]));
   });
 
+  it('lists where the confirmed faces were last seen, and not unconfirmed or lost ones', () => {
+    const tracker = createFaceTracker();
+    tracker.setFrameSize(1080, 1920);
+    const face: DetectedBox = { ...box(600, 100, 100), faceScore: 0.97 };
+    const cat: DetectedBox = { ...box(100, 800, 300), faceScore: 0.02 };
+    tracker.advance(0, [face, cat, box(300, 1500)]);
+    expect(tracker.confirmedFaces()).toEqual([expect.objectContaining({ x: 600, y: 100, width: 100, height: 100 })]);
+    // seen again without a check (skipped): still confirmed, at its new place
+    tracker.advance(5, [box(610, 110, 100), cat]);
+    expect(tracker.confirmedFaces()).toEqual([expect.objectContaining({ x: 610, y: 110, width: 100, height: 100 })]);
+    // lost at the next detection: no longer listed
+    tracker.advance(10, [cat]);
+    expect(tracker.confirmedFaces()).toEqual([]);
+  });
+
   it('refuses detections that go backwards', () => {
     const tracker = createFaceTracker();
     tracker.advance(5, []);

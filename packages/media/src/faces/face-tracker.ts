@@ -288,6 +288,14 @@ export function createFaceTracker(options: TrackerOptions = {}) {
       return finished;
     },
 
+    /**
+     * Where the live tracks FaceMesh has already confirmed were seen at the last detection (detector boxes): the
+     * detector need not check them again (face-check.ts). Skipping a check can only keep a track, never reject one.
+     */
+    confirmedFaces(): Box[] {
+      return tracks.filter((t) => t.missed === 0 && verdicts.get(t.id)?.confirmed).map((t) => ({ ...t.box }));
+    },
+
     /** How many detections a track had (0 for an unknown id). */
     sightings(trackId: number): number {
       return verdicts.get(trackId)?.seen ?? 0;

@@ -24,8 +24,10 @@ describe('workerExecArgv', () => {
 });
 
 describe('checkFrame', () => {
-  it('accepts a matching RGB24 frame', () => {
+  it('accepts a matching RGB24 or yuv420p frame', () => {
     expect(() => checkFrame({ rgb: new Uint8Array(2 * 3 * 3), width: 2, height: 3 })).not.toThrow();
+    // 3x3: 9 luma bytes, two 2x2 chroma planes
+    expect(() => checkFrame({ yuv: new Uint8Array(9 + 2 * 4), width: 3, height: 3 })).not.toThrow();
   });
 
   it.each([
@@ -33,6 +35,8 @@ describe('checkFrame', () => {
     [{ rgb: new Uint8Array(0), width: 0, height: 3 }, RangeError],
     [{ rgb: new Uint8Array(6), width: 2, height: Number.POSITIVE_INFINITY }, RangeError],
     [{ rgb: new Uint16Array(18) as unknown as Uint8Array, width: 2, height: 3 }, TypeError],
+    [{ yuv: new Uint8Array(9 + 2 * 3), width: 3, height: 3 }, RangeError],
+    [{ yuv: [1, 2, 3] as unknown as Uint8Array, width: 1, height: 1 }, TypeError],
   ])('refuses %o', (frame, error) => {
     expect(() => checkFrame(frame)).toThrow(error);
   });

@@ -1,18 +1,30 @@
 // Face detection on whole display-oriented video frames: the interface the blur pipeline codes against.
 // BlazeFace (MediaPipe's model, from human's models/) runs fully convolutionally on a small, mirror-padded pyramid
 // of downscaled copies of the frame (scale-plan.ts), unsure small faces are checked again in full-resolution crops
-// (pyramid-detect.ts), through tfjs on WebAssembly in worker threads, so the caller's event loop stays free.
+// (pyramid-detect.ts), and FaceMesh confirms what is a face (face-check.ts); the models run natively through
+// onnxruntime (blazeface-model.ts), one session per worker thread, so the caller's event loop stays free.
 // Choice of model/backend and measurements: docs/face-detection.md.
 import { Worker } from 'node:worker_threads';
-import type { DetectRequest, WorkerMessage, WorkerSettings } from './frame-detector-worker.ts';
+import type { CloseRequest, DetectRequest, WorkerMessage, WorkerSettings } from './frame-detector-worker.ts';
+import { type Yuv420Frame, yuv420Size } from './frame-pixels.ts';
+import type { Box } from './obscure.ts';
 import type { FaceBox, RgbFrame } from './tiles.ts';
 
+export type { Yuv420Frame } from './frame-pixels.ts';
 export type { FaceBox, RgbFrame } from './tiles.ts';
 
 export interface FrameDetector {
-  /** Faces in a full display-oriented RGB24 frame, in its pixel coordinates (x, y, width, height, score). */
-  detect(frame: RgbFrame): Promise<FaceBox[]>;
+  /**
+   * Faces in a full display-oriented frame, RGB24 or yuv420p (the decoder's frames as they are; a dim one is
+   * brightened for detection), in its pixel coordinates (x, y, width, height, score).
+   */
+  detect(frame: RgbFrame | Yuv420Frame, options?: DetectOptions): Promise<FaceBox[]>;
   close(): Promise<void>;
+}
+
+export interface DetectOptions {
+  /** Where faces FaceMesh already confirmed were last seen (frame px): boxes there are not checked again. */
+  known?: readonly Box[];
 }
 
 export interface FrameDetectorOptions {
@@ -32,13 +44,22 @@ export const CANDIDATE_SCORE = 0.1;
 /** Boxes overlapping more than this are one face (blended). */
 export const BLEND_IOU = 0.3;
 const LARGEST_THREADS = 8;
+/** How long a thread may take to release its models when closed before it is ended anyway. */
+const RELEASE_TIMEOUT_MS = 5_000;
 
-/** Throws a RangeError unless `frame` is a non-empty RGB24 picture whose byte length matches its size. */
-export function checkFrame(frame: RgbFrame): void {
-  const { width, height, rgb } = frame;
+/** Throws unless `frame` is a non-empty RGB24 or yuv420p picture whose byte length matches its size. */
+export function checkFrame(frame: RgbFrame | Yuv420Frame): void {
+  const { width, height } = frame;
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new RangeError(`frame size must be positive integers, got ${width}x${height}`);
   }
+  if ('yuv' in frame) {
+    if (!(frame.yuv instanceof Uint8Array)) throw new TypeError('frame.yuv must be a Uint8Array of yuv420p planes');
+    const size = yuv420Size(width, height);
+    if (frame.yuv.length !== size) throw new RangeError(`expected ${size} bytes of yuv420p ${width}x${height}, got ${frame.yuv.length}`);
+    return;
+  }
+  const { rgb } = frame;
   if (!(rgb instanceof Uint8Array)) throw new TypeError('frame.rgb must be a Uint8Array of RGB24 pixels');
   if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 = ${width * height * 3} bytes, got ${rgb.length}`);
 }
@@ -53,6 +74,8 @@ interface Thread {
   pending: Map<number, Pending>;
   ready: Promise<void>;
   failure: Error | null;
+  /** Resolves when the thread has released its models (or ended). */
+  released: Promise<void>;
 }
 
 /**
@@ -81,7 +104,11 @@ function startThread(settings: WorkerSettings): Thread {
     execArgv: workerExecArgv(process.execArgv),
   });
   const pending = new Map<number, Pending>();
-  const thread: Thread = { worker, pending, ready: Promise.resolve(), failure: null };
+  let onReleased = (): void => {};
+  const released = new Promise<void>((resolve) => {
+    onReleased = resolve;
+  });
+  const thread: Thread = { worker, pending, ready: Promise.resolve(), failure: null, released };
   const fail = (error: Error): void => {
     thread.failure ??= error;
     for (const p of pending.values()) p.reject(thread.failure);
@@ -90,6 +117,7 @@ function startThread(settings: WorkerSettings): Thread {
   thread.ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') resolve();
+      else if (message.type === 'closed') onReleased();
       else if (message.type === 'failed') {
         fail(new Error(`face detector: ${message.message}`));
         reject(thread.failure);
@@ -105,6 +133,7 @@ function startThread(settings: WorkerSettings): Thread {
       reject(error);
     });
     worker.on('exit', (code) => {
+      onReleased();
       const error = new Error(`face detector: worker thread exited (code ${code})`);
       fail(error);
       reject(error);
@@ -133,7 +162,7 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
   const inFlight = new Set<Promise<FaceBox[]>>();
 
   return {
-    detect(frame) {
+    detect(frame, detectOptions = {}) {
       if (closing) return Promise.reject(new Error('face detector: closed'));
       try {
         checkFrame(frame);
@@ -147,7 +176,12 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
       const id = nextId++;
       const result = new Promise<FaceBox[]>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject });
-        const request: DetectRequest = { id, rgb: frame.rgb, width: frame.width, height: frame.height };
+        const known = (detectOptions.known ?? []).map(({ x, y, width, height }) => ({ x, y, width, height }));
+        const { width, height } = frame;
+        const request: DetectRequest =
+          'yuv' in frame
+            ? { type: 'detect', id, format: 'yuv420p', pixels: frame.yuv, width, height, known }
+            : { type: 'detect', id, format: 'rgb', pixels: frame.rgb, width, height, known };
         thread.worker.postMessage(request);
       });
       inFlight.add(result);
@@ -161,7 +195,17 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
       // answers every detect() already accepted, then ends the threads
       closing ??= (async () => {
         await Promise.allSettled([...inFlight]);
-        await Promise.all(threads.map((t) => t.worker.terminate()));
+        await Promise.all(
+          threads.map(async (t) => {
+            if (!t.failure) {
+              t.worker.postMessage({ type: 'close' } satisfies CloseRequest);
+              let timer: NodeJS.Timeout | undefined;
+              await Promise.race([t.released, new Promise<void>((resolve) => (timer = setTimeout(resolve, RELEASE_TIMEOUT_MS)))]);
+              clearTimeout(timer);
+            }
+            await t.worker.terminate();
+          }),
+        );
       })();
       return closing;
     },

@@ -98,7 +98,7 @@ export function enlargeBox(box: Box, factor: number): Box {
  * Brightness gain that lifts a dim frame for the detector (never for the output): when the 99th percentile of luma
  * is below 100, it is brought to about 200, at most 4x. 1 for normally lit frames.
  */
-export function detectionGain(frame: Buffer, width: number, height: number): number {
+export function detectionGain(frame: Uint8Array, width: number, height: number): number {
   const histogram = new Uint32Array(256);
   const pixels = width * height;
   const step = Math.max(1, Math.floor(pixels / 20_000));
@@ -121,7 +121,7 @@ export function detectionGain(frame: Buffer, width: number, height: number): num
 }
 
 /** BT.601 limited-range yuv420p -> RGB24 (what the face detector takes), optionally brightened by `gain`. */
-export function yuv420ToRgb(frame: Buffer, width: number, height: number, out?: Uint8Array, gain = 1): Uint8Array {
+export function yuv420ToRgb(frame: Uint8Array, width: number, height: number, out?: Uint8Array, gain = 1): Uint8Array {
   const rgb = out ?? new Uint8Array(width * height * 3);
   const chromaWidth = Math.ceil(width / 2);
   const uOffset = width * height;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlazeFaceModel } from './blazeface-model.ts';
-import { cropSquare, detectPyramid, IMPLAUSIBLE, mirrorPad, VERIFY_FACE, VERIFY_INPUT } from './pyramid-detect.ts';
+import { cropSquare, rgbPixels } from './frame-pixels.ts';
+import { detectPyramid, IMPLAUSIBLE, mirrorPad, VERIFY_FACE, VERIFY_INPUT } from './pyramid-detect.ts';
 import type { ScaleLevel } from './scale-plan.ts';
 
 const level = (width: number, height: number, pad: number, inputWidth: number, inputHeight: number, scale = 1, minBox = 0): ScaleLevel => ({
@@ -18,7 +19,7 @@ const picture = (values: number[]) => Float32Array.from(values.flatMap((v) => [v
 const channel = (pixels: Float32Array) => Array.from(pixels.filter((_, i) => i % 3 === 0));
 
 describe('mirrorPad', () => {
-  it('mirrors the picture out on every side (edge pixels repeated) and fills the alignment with black', () => {
+  it('mirrors the picture out on every side (edge pixels repeated) and fills the alignment with black', async () => {
     // 3x2 picture, pad 2, into a 8x7 input
     const out = mirrorPad(picture([1, 2, 3, 4, 5, 6]), level(3, 2, 2, 8, 7));
     const rows = channel(out);
@@ -32,7 +33,7 @@ describe('mirrorPad', () => {
     expect(row(6)).toEqual(Array(8).fill(-1));
   });
 
-  it('returns the picture itself when nothing is added', () => {
+  it('returns the picture itself when nothing is added', async () => {
     const pixels = picture([1, 2, 3, 4]);
     expect(mirrorPad(pixels, level(2, 2, 0, 2, 2))).toBe(pixels);
   });
@@ -43,11 +44,11 @@ describe('cropSquare', () => {
   const frame = { rgb: Uint8Array.from([10, 20, 30, 40, 50, 60].flatMap((v) => [v, v, v])), width: 3, height: 2 };
   const values = (rgb: Uint8Array) => Array.from(rgb.filter((_, i) => i % 3 === 0));
 
-  it('copies a square inside the frame', () => {
+  it('copies a square inside the frame', async () => {
     expect(values(cropSquare(frame, 1, 0, 2))).toEqual([20, 30, 50, 60]);
   });
 
-  it('mirrors where the square reaches past the edges', () => {
+  it('mirrors where the square reaches past the edges', async () => {
     expect(values(cropSquare(frame, -1, -1, 3))).toEqual([10, 10, 20, 10, 10, 20, 40, 40, 50]);
     expect(values(cropSquare(frame, 2, 1, 2))).toEqual([60, 60, 60, 60]);
   });
@@ -60,17 +61,17 @@ function fakeModel(boxesByInputWidth: Record<number, RawBox[]>, seen: { width: n
   const answer = (width: number, minScore: number) =>
     (boxesByInputWidth[width] ?? []).filter((b) => b.score >= minScore).map((b) => ({ eyeTilt: 0, ...b }));
   return {
-    run: (input, width, height, minScore) => {
+    run: async (input, width, height, minScore) => {
       expect(input.length).toBe(width * height * 3);
       seen.push({ width, count: 1 });
       return answer(width, minScore);
     },
-    runBatch: (inputs, count, width, height, minScore) => {
+    runBatch: async (inputs, count, width, height, minScore) => {
       expect(inputs.length).toBe(count * width * height * 3);
       seen.push({ width, count });
       return Array.from({ length: count }, () => answer(width, minScore));
     },
-    dispose() {},
+    dispose: async () => {},
   };
 }
 
@@ -80,7 +81,7 @@ const round = (boxes: RawBox[]) =>
 describe('detectPyramid', () => {
   const frame = { rgb: new Uint8Array(200 * 100 * 3), width: 200, height: 100 };
 
-  it('maps boxes back through the padding and the scale, clips them to the frame, and blends duplicates', () => {
+  it('maps boxes back through the padding and the scale, clips them to the frame, and blends duplicates', async () => {
     const levels = [level(100, 50, 8, 128, 96, 0.5), level(20, 10, 8, 64, 32, 0.1, 5)];
     const model = fakeModel({
       128: [
@@ -93,14 +94,14 @@ describe('detectPyramid', () => {
         { x: 9, y: 11, width: 6, height: 6, score: 0.6 }, // frame (10, 30) 60x60
       ],
     });
-    expect(round(detectPyramid(model, frame, levels, { minScore: 0.5, iouThreshold: 0.3 }))).toEqual([
+    expect(round(await detectPyramid(model, rgbPixels(frame), levels, { minScore: 0.5, iouThreshold: 0.3 }))).toEqual([
       { x: 20, y: 40, width: 20, height: 20, score: 0.9 },
       { x: 184, y: 24, width: 16, height: 20, score: 0.7 },
       { x: 10, y: 30, width: 60, height: 60, score: 0.6 },
     ]);
   });
 
-  it('checks small unsure boxes of the finest level again in one batch of crops, and reports what the crops confirm', () => {
+  it('checks small unsure boxes of the finest level again in one batch of crops, and reports what the crops confirm', async () => {
     const big = { rgb: new Uint8Array(1000 * 1000 * 3), width: 1000, height: 1000 };
     const levels = [level(400, 400, 0, 416, 416, 0.4)];
     const seen: { width: number; count: number }[] = [];
@@ -117,7 +118,7 @@ describe('detectPyramid', () => {
       },
       seen,
     );
-    const boxes = detectPyramid(model, big, levels, { minScore: 0.5, iouThreshold: 0.3, candidateScore: 0.2 });
+    const boxes = await detectPyramid(model, rgbPixels(big), levels, { minScore: 0.5, iouThreshold: 0.3, candidateScore: 0.2 });
     expect(seen).toEqual([
       { width: 416, count: 1 },
       { width: VERIFY_INPUT, count: 1 },
@@ -131,18 +132,18 @@ describe('detectPyramid', () => {
     expect(boxes[0]?.width).toBeCloseTo(VERIFY_FACE);
   });
 
-  it('reports nothing for unsure boxes the crops do not confirm, and runs no crops without a candidateScore', () => {
+  it('reports nothing for unsure boxes the crops do not confirm, and runs no crops without a candidateScore', async () => {
     const levels = [level(100, 50, 0, 128, 64, 0.5)];
     const seen: { width: number; count: number }[] = [];
     const model = fakeModel({ 128: [{ x: 10, y: 10, width: 8, height: 8, score: 0.3 }] }, seen);
-    expect(detectPyramid(model, frame, levels, { minScore: 0.5, iouThreshold: 0.3, candidateScore: 0.2 })).toEqual([]);
+    expect(await detectPyramid(model, rgbPixels(frame), levels, { minScore: 0.5, iouThreshold: 0.3, candidateScore: 0.2 })).toEqual([]);
     expect(seen.map((s) => s.width)).toEqual([128, VERIFY_INPUT]);
     seen.length = 0;
-    expect(detectPyramid(model, frame, levels, { minScore: 0.5, iouThreshold: 0.3 })).toEqual([]);
+    expect(await detectPyramid(model, rgbPixels(frame), levels, { minScore: 0.5, iouThreshold: 0.3 })).toEqual([]);
     expect(seen.map((s) => s.width)).toEqual([128]);
   });
 
-  it('drops a large unsure box inside the picture whose eye line is steeply tilted (the coffee cup), and nothing else', () => {
+  it('drops a large unsure box inside the picture whose eye line is steeply tilted (the coffee cup), and nothing else', async () => {
     const levels = [level(400, 400, 10, 448, 448, 0.4)];
     const size = IMPLAUSIBLE.minSize + 10;
     const tilted = IMPLAUSIBLE.eyeTilt + 0.1;
@@ -156,7 +157,7 @@ describe('detectPyramid', () => {
       ],
     });
     const frame1000 = { rgb: new Uint8Array(1000 * 1000 * 3), width: 1000, height: 1000 };
-    const boxes = detectPyramid(model, frame1000, levels, { minScore: 0.5, iouThreshold: 0.3 });
+    const boxes = await detectPyramid(model, rgbPixels(frame1000), levels, { minScore: 0.5, iouThreshold: 0.3 });
     expect(boxes.map((b) => Math.round(b.x))).toEqual([350, 600, 0, 100]);
   });
 });

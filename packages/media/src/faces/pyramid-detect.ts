@@ -1,12 +1,13 @@
 // One frame through the scale pyramid: downscale per level (each from the previous one), mirror-pad, run BlazeFace,
 // map boxes back to frame pixels, clip, and blend duplicates (the same face seen by several anchors and levels).
 // The finest level is kept cheap (small faces are only ~16 px there); its small, unsure boxes are looked at again in
-// a crop of the full frame where the face is VERIFY_FACE px, all crops in one batch. Synchronous: runs in a worker.
+// a crop of the full frame where the face is VERIFY_FACE px, all crops in one batch. Runs in a worker thread.
 import type { BlazeFaceBox } from './blazeface-decode.ts';
 import type { BlazeFaceModel } from './blazeface-model.ts';
+import { type FramePixels, reflect } from './frame-pixels.ts';
 import { resizeToModelInput, shrinkModelInput } from './rgb-resize.ts';
 import type { ScaleLevel } from './scale-plan.ts';
-import { type FaceBox, type RgbFrame, blendBoxes } from './tiles.ts';
+import { type FaceBox, blendBoxes } from './tiles.ts';
 
 export interface PyramidOptions {
   /** Boxes scoring at least this are reported. */
@@ -22,13 +23,6 @@ export const VERIFY_INPUT = 96;
 export const VERIFY_FACE = 26;
 /** Most verification crops per frame (the best-scoring candidates), to bound the cost on busy pictures. */
 export const VERIFY_MAX = 24;
-
-const reflect = (i: number, n: number): number => {
-  // ... 2 1 0 | 0 1 2 ... n-1 | n-1 n-2 ... (edge pixel repeated); far outside, clamp
-  if (i < 0) return Math.min(n - 1, -i - 1);
-  if (i >= n) return Math.max(0, 2 * n - i - 1);
-  return i;
-};
 
 /** The level's picture mirrored `pad` px out on every side, at the top-left of a black input of the level's size. */
 export function mirrorPad(pixels: Float32Array, level: ScaleLevel): Float32Array {
@@ -56,29 +50,6 @@ export function mirrorPad(pixels: Float32Array, level: ScaleLevel): Float32Array
   return out;
 }
 
-/** A side x side square of the frame with its top-left at (left, top), mirrored where it reaches past the edges. */
-export function cropSquare(frame: RgbFrame, left: number, top: number, side: number): Uint8Array {
-  const { rgb, width, height } = frame;
-  const out = new Uint8Array(side * side * 3);
-  // columns mirrored only where the square reaches past the left or right edge
-  const xs = left >= 0 && left + side <= width ? null : Int32Array.from({ length: side }, (_, i) => reflect(left + i, width) * 3);
-  for (let y = 0; y < side; y++) {
-    const row = reflect(top + y, height) * width * 3;
-    let d = y * side * 3;
-    if (!xs) {
-      out.set(rgb.subarray(row + left * 3, row + (left + side) * 3), d);
-      continue;
-    }
-    for (let x = 0; x < side; x++, d += 3) {
-      const s = row + (xs[x] as number);
-      out[d] = rgb[s] as number;
-      out[d + 1] = rgb[s + 1] as number;
-      out[d + 2] = rgb[s + 2] as number;
-    }
-  }
-  return out;
-}
-
 /**
  * BlazeFace scores the rim of a coffee cup (coffee.png) 0.5-0.66 at some scales, with its "eyes" a third of the box
  * apart in height. A large, unsure box wholly inside the picture whose eye line is that tilted is dropped; real
@@ -94,7 +65,7 @@ function implausible(box: BlazeFaceBox, size: number, level: ScaleLevel): boolea
 }
 
 /** Maps a box from a level's input (padded) to the frame, clipped; null when nothing of it is inside. */
-function toFrame(box: FaceBox, offsetX: number, offsetY: number, scaleX: number, scaleY: number, frame: RgbFrame): FaceBox | null {
+function toFrame(box: FaceBox, offsetX: number, offsetY: number, scaleX: number, scaleY: number, frame: { width: number; height: number }): FaceBox | null {
   const left = Math.max(0, (box.x - offsetX) * scaleX);
   const top = Math.max(0, (box.y - offsetY) * scaleY);
   const right = Math.min(frame.width, (box.x - offsetX + box.width) * scaleX);
@@ -110,7 +81,7 @@ interface Candidate {
   side: number;
 }
 
-function verify(model: BlazeFaceModel, frame: RgbFrame, candidates: FaceBox[], minScore: number): FaceBox[] {
+async function verify(model: BlazeFaceModel, frame: FramePixels, candidates: FaceBox[], minScore: number): Promise<FaceBox[]> {
   const crops: Candidate[] = candidates.slice(0, VERIFY_MAX).map((box) => {
     const size = Math.max(box.width, box.height);
     // the face at VERIFY_FACE px in a VERIFY_INPUT crop, but never enlarged (then it is simply at full resolution)
@@ -120,11 +91,11 @@ function verify(model: BlazeFaceModel, frame: RgbFrame, candidates: FaceBox[], m
   if (crops.length === 0) return [];
   const inputs = new Float32Array(crops.length * VERIFY_INPUT * VERIFY_INPUT * 3);
   crops.forEach((c, i) => {
-    const pixels = cropSquare(frame, c.left, c.top, c.side);
+    const pixels = frame.crop(c.left, c.top, c.side);
     inputs.set(resizeToModelInput(pixels, c.side, c.side, VERIFY_INPUT, VERIFY_INPUT), i * VERIFY_INPUT * VERIFY_INPUT * 3);
   });
   const found: FaceBox[] = [];
-  model.runBatch(inputs, crops.length, VERIFY_INPUT, VERIFY_INPUT, minScore).forEach((boxes, i) => {
+  (await model.runBatch(inputs, crops.length, VERIFY_INPUT, VERIFY_INPUT, minScore)).forEach((boxes, i) => {
     const c = crops[i] as Candidate;
     const k = c.side / VERIFY_INPUT;
     for (const box of boxes) {
@@ -135,7 +106,7 @@ function verify(model: BlazeFaceModel, frame: RgbFrame, candidates: FaceBox[], m
   return found;
 }
 
-export function detectPyramid(model: BlazeFaceModel, frame: RgbFrame, levels: readonly ScaleLevel[], options: PyramidOptions): FaceBox[] {
+export async function detectPyramid(model: BlazeFaceModel, frame: FramePixels, levels: readonly ScaleLevel[], options: PyramidOptions): Promise<FaceBox[]> {
   const found: FaceBox[] = [];
   const candidateScore = Math.min(options.candidateScore ?? options.minScore, options.minScore);
   let candidates: FaceBox[] = [];
@@ -143,12 +114,12 @@ export function detectPyramid(model: BlazeFaceModel, frame: RgbFrame, levels: re
   for (const [index, level] of levels.entries()) {
     const pixels: Float32Array = previous
       ? shrinkModelInput(previous.pixels, previous.level.width, previous.level.height, level.width, level.height)
-      : resizeToModelInput(frame.rgb, frame.width, frame.height, level.width, level.height);
+      : frame.shrink(level.width, level.height);
     previous = { pixels, level };
     const sx = frame.width / level.width;
     const sy = frame.height / level.height;
     const finest = index === 0;
-    for (const box of model.run(mirrorPad(pixels, level), level.inputWidth, level.inputHeight, finest ? candidateScore : options.minScore)) {
+    for (const box of await model.run(mirrorPad(pixels, level), level.inputWidth, level.inputHeight, finest ? candidateScore : options.minScore)) {
       const size = Math.max(box.width, box.height);
       if (size < level.minBox) continue;
       if (implausible(box, size, level)) continue;
@@ -159,6 +130,6 @@ export function detectPyramid(model: BlazeFaceModel, frame: RgbFrame, levels: re
     }
     if (finest) candidates = blendBoxes(candidates, options.iouThreshold);
   }
-  found.push(...verify(model, frame, candidates, options.minScore));
+  found.push(...(await verify(model, frame, candidates, options.minScore)));
   return blendBoxes(found, options.iouThreshold);
 }

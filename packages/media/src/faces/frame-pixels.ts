@@ -1,0 +1,90 @@
+// What the detector reads from a frame: the whole frame shrunk to a pyramid level, and square crops at full
+// resolution (check crops, FaceMesh crops). Two sources: RGB24 pictures (tests, benchmarks) and the pipeline's
+// decoded yuv420p frames as they come from the decoder, converted to RGB in the detector's thread (the pipeline's
+// thread only passes the planes on: half the bytes of RGB, and the conversion off the thread that feeds ffmpeg).
+import { detectionGain, yuv420ToRgb } from './obscure.ts';
+import { resizeToModelInput } from './rgb-resize.ts';
+import type { RgbFrame } from './tiles.ts';
+
+/** A decoded yuv420p frame (Y plane, then U and V at half size, rounded up). */
+export interface Yuv420Frame {
+  yuv: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface FramePixels {
+  width: number;
+  height: number;
+  /** The whole frame shrunk by area averaging to dstWidth x dstHeight, as BlazeFace input (RGB in [-1, 1], HWC). */
+  shrink(dstWidth: number, dstHeight: number): Float32Array;
+  /** A side x side square with its top-left at (left, top), mirrored where it reaches past the edges: RGB24. */
+  crop(left: number, top: number, side: number): Uint8Array;
+}
+
+export const yuv420Size = (width: number, height: number): number => width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+
+/** ... 2 1 0 | 0 1 2 ... n-1 | n-1 n-2 ... (edge pixel repeated); far outside, clamped. */
+export const reflect = (i: number, n: number): number => {
+  if (i < 0) return Math.min(n - 1, -i - 1);
+  if (i >= n) return Math.max(0, 2 * n - i - 1);
+  return i;
+};
+
+/** Source columns of a crop (mirrored past the edges), or null when it lies wholly inside. */
+const cropColumns = (left: number, side: number, width: number): Int32Array | null =>
+  left >= 0 && left + side <= width ? null : Int32Array.from({ length: side }, (_, i) => reflect(left + i, width));
+
+/** A side x side square of an RGB frame with its top-left at (left, top), mirrored where it reaches past the edges. */
+export function cropSquare(frame: RgbFrame, left: number, top: number, side: number): Uint8Array {
+  const { rgb, width, height } = frame;
+  const out = new Uint8Array(side * side * 3);
+  const xs = cropColumns(left, side, width);
+  for (let y = 0; y < side; y++) {
+    const row = reflect(top + y, height) * width * 3;
+    let d = y * side * 3;
+    if (!xs) {
+      out.set(rgb.subarray(row + left * 3, row + (left + side) * 3), d);
+      continue;
+    }
+    for (let x = 0; x < side; x++, d += 3) {
+      const s = row + (xs[x] as number) * 3;
+      out[d] = rgb[s] as number;
+      out[d + 1] = rgb[s + 1] as number;
+      out[d + 2] = rgb[s + 2] as number;
+    }
+  }
+  return out;
+}
+
+export function rgbPixels(frame: RgbFrame): FramePixels {
+  return {
+    width: frame.width,
+    height: frame.height,
+    shrink: (dstWidth, dstHeight) => resizeToModelInput(frame.rgb, frame.width, frame.height, dstWidth, dstHeight),
+    crop: (left, top, side) => cropSquare(frame, left, top, side),
+  };
+}
+
+
+/**
+ * A yuv420p frame read as RGB (obscure.ts's yuv420ToRgb, BT.601 limited range) brightened by `gain` (default: the
+ * frame's own detectionGain, the dark-frame lift), converted once, on first use. Converting at chroma resolution
+ * instead was ~0.8 s faster per 15 s clip, but its small differences flipped FaceMesh's verdict on a face cut by the
+ * frame edge in the edge clip, leaving a real face unobscured: the detector sees exactly what the RGB path saw.
+ */
+export function yuvPixels(frame: Yuv420Frame, gain = detectionGain(frame.yuv, frame.width, frame.height)): FramePixels {
+  const { yuv, width, height } = frame;
+  if (yuv.length !== yuv420Size(width, height)) throw new RangeError(`expected ${yuv420Size(width, height)} bytes of yuv420p ${width}x${height}, got ${yuv.length}`);
+  let rgb: FramePixels | undefined;
+  const converted = (): FramePixels => {
+    rgb ??= rgbPixels({ rgb: yuv420ToRgb(yuv, width, height, undefined, gain), width, height });
+    return rgb;
+  };
+  return {
+    width,
+    height,
+    shrink: (dstWidth, dstHeight) => converted().shrink(dstWidth, dstHeight),
+    crop: (left, top, side) => converted().crop(left, top, side),
+  };
+}
