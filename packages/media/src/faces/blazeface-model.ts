@@ -1,7 +1,7 @@
 // BlazeFace (MediaPipe's face detector, from human's models/ folder) run natively by onnxruntime-node's CPU
 // provider, fully convolutionally on inputs of any size. The tfjs graph and weights are read from the installed npm
 // package and converted to ONNX in memory (tfjs-to-onnx.ts); nothing is fetched, and no other model file exists.
-// Why a native runtime: ~4x faster than tfjs' WebAssembly backend on the same weights (docs/adr-006).
+// Why a native runtime: ~4x faster than tfjs' WebAssembly backend on the same weights (docs/adr-006-native-face-runtime.md).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -1,7 +1,7 @@
 // Converts the two small tfjs graph models the face pipeline uses (human's BlazeFace and FaceMesh: convolutions,
 // depthwise convolutions, adds, ReLU/PReLU, max-pooling, channel padding, sigmoid, reshapes) into an ONNX model in
 // memory, so that onnxruntime-node's native CPU kernels can run the very weights shipped in @vladmandic/human's
-// package: no other model file, nothing downloaded (docs/adr/0009-native-face-runtime.md).
+// package: no other model file, nothing downloaded (docs/adr-006-native-face-runtime.md).
 //
 // The tfjs graph is NHWC; the ONNX graph is NCHW inside, but keeps an NHWC float input (a Transpose first) and the
 // graph's own output names and row order (a Transpose back to NHWC before every Reshape), so callers see the same
