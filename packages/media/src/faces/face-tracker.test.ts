@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeEdgeFaces, createFaceTracker, iou, LEAVING_HOLD, type DetectedBox, type TrackedBox } from './face-tracker.ts';
+import { completeEdgeFaces, createFaceTracker, LEAVING_HOLD, type DetectedBox, type TrackedBox } from './face-tracker.ts';
+import { iou } from './tiles.ts';
 import type { Box } from './obscure.ts';
 
 const box = (x: number, y: number, size = 40): Box => ({ x, y, width: size, height: size });

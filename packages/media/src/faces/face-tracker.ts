@@ -20,6 +20,7 @@
 // the caller can drop all its boxes, extensions included. A track never checked (always cut by the frame edge, or
 // too small) is kept: a missed face is a privacy failure.
 import { type Box, enlargeBox } from './obscure.ts';
+import { iou } from './tiles.ts';
 
 /** FaceMesh score from which a track is confirmed as a face (measured: faces' tracks >= 0.95, others <= 0.08). */
 export const FACE_CONFIRMED = 0.5;
@@ -69,16 +70,6 @@ interface Verdict {
 }
 
 const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
-
-export function iou(a: Box, b: Box): number {
-  const x0 = Math.max(a.x, b.x);
-  const y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width);
-  const y1 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 function lerpBox(a: Box, b: Box, t: number): Box {
   return {

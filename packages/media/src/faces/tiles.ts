@@ -79,13 +79,17 @@ export function mapToFrame(box: FaceBox, tile: Tile, width: number, height: numb
   return { x: left, y: top, width: right - left, height: bottom - top, score: box.score };
 }
 
-function intersection(a: FaceBox, b: FaceBox): number {
+/** Any axis-aligned rectangle (a FaceBox, an obscured Box). */
+type Rect = Pick<FaceBox, 'x' | 'y' | 'width' | 'height'>;
+
+function intersection(a: Rect, b: Rect): number {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
   const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
   return w > 0 && h > 0 ? w * h : 0;
 }
 
-export function iou(a: FaceBox, b: FaceBox): number {
+/** Intersection over union of two rectangles (0 when either is empty). */
+export function iou(a: Rect, b: Rect): number {
   const inter = intersection(a, b);
   const union = a.width * a.height + b.width * b.height - inter;
   return union > 0 ? inter / union : 0;
