@@ -16,7 +16,8 @@ import type { LadderPlan } from '../ladder-plan.ts';
 import { completeEdgeFaces, createFaceTracker, type DetectedBox, type TrackedBox } from './face-tracker.ts';
 import type { FrameDetector } from './frame-detector.ts';
 import { edgeStrips } from './edge-mirror.ts';
-import { type Box, detectionGain, mosaicYuv420, yuv420ToRgb } from './obscure.ts';
+import { yuvToRgbFrame } from './frame-pixels.ts';
+import { type Box, mosaicYuv420 } from './obscure.ts';
 import { type FaceBox, mergeBoxes } from './tiles.ts';
 import { readY4mFrames, Y4M_FRAME_MARKER, type Y4mHeader, type YuvFrame, y4mHeaderBytes } from './y4m.ts';
 
@@ -110,12 +111,6 @@ async function write(stream: Writable, data: Buffer, signal: AbortSignal): Promi
   await abortable(once(stream, 'drain'), signal);
 }
 
-/** A decoded frame as RGB24 for the edge-strips experiment, brightened like the detector brightens dim frames. */
-function yuvToRgbFrame(frame: YuvFrame) {
-  const gain = detectionGain(frame.data, frame.width, frame.height);
-  return { rgb: yuv420ToRgb(frame.data, frame.width, frame.height, undefined, gain), width: frame.width, height: frame.height };
-}
-
 /** Reads decoded frames, detects and tracks faces: the boxes to obscure in every frame. Nothing is written. */
 async function trackStream(input: Readable, options: FaceDetectionOptions, signal: AbortSignal, expectedFrames: number): Promise<FaceTracks> {
   const every = options.detectEvery ?? 5;
@@ -133,9 +128,10 @@ async function trackStream(input: Readable, options: FaceDetectionOptions, signa
     detectionCount++;
     // The decoded planes as they are (a dim room is brightened by the detector, for detection only); the strips
     // experiment needs RGB.
-    const strips = options.edges ? edgeStrips(yuvToRgbFrame(frame)) : [];
+    const yuv = { yuv: frame.data, width: frame.width, height: frame.height };
+    const strips = options.edges ? edgeStrips(yuvToRgbFrame(yuv)) : [];
     const found = Promise.all([
-      options.detector.detect({ yuv: frame.data, width: frame.width, height: frame.height }, { known: tracker.confirmedFaces() }),
+      options.detector.detect(yuv, { known: tracker.confirmedFaces() }),
       ...strips.map(async (strip) =>
         (await options.detector.detect(strip.frame)).flatMap((box): FaceBox[] => {
           const mapped = strip.toFrame(box);

@@ -6,7 +6,7 @@
 // is per track, over all its detections (face-tracker.ts), never per box. A box whose crop would reach past the
 // frame (a face cut by the edge) cannot be checked and gets no score.
 import { loadPackagedModel } from './blazeface-model.ts';
-import type { FramePixels } from './frame-pixels.ts';
+import { type FramePixels, squareAbout } from './frame-pixels.ts';
 import { resizeToUnitInput } from './rgb-resize.ts';
 import type { Box } from './obscure.ts';
 import type { FaceBox } from './tiles.ts';
@@ -38,11 +38,9 @@ export async function loadFaceMesh(): Promise<FaceMeshModel> {
 export function meshCrop(box: FaceBox, width: number, height: number): { left: number; top: number; side: number } | null {
   const size = Math.max(box.width, box.height);
   if (size < MESH_MIN_BOX) return null;
-  const side = Math.round(size * MESH_CROP);
-  const left = Math.round(box.x + box.width / 2 - side / 2);
-  const top = Math.round(box.y + box.height / 2 - side / 2);
-  if (left < 0 || top < 0 || left + side > width || top + side > height) return null;
-  return { left, top, side };
+  const crop = squareAbout(box, Math.round(size * MESH_CROP));
+  const { left, top, side } = crop;
+  return left < 0 || top < 0 || left + side > width || top + side > height ? null : crop;
 }
 
 /**

@@ -6,9 +6,10 @@
 // Choice of model/backend and measurements: docs/face-detection.md.
 import { Worker } from 'node:worker_threads';
 import type { CloseRequest, DetectRequest, WorkerMessage, WorkerSettings } from './frame-detector-worker.ts';
-import { type Yuv420Frame, yuv420Size } from './frame-pixels.ts';
+import type { Yuv420Frame } from './frame-pixels.ts';
 import type { Box } from './obscure.ts';
 import type { FaceBox, RgbFrame } from './tiles.ts';
+import { yuv420FrameBytes } from './y4m.ts';
 
 export type { Yuv420Frame } from './frame-pixels.ts';
 export type { FaceBox, RgbFrame } from './tiles.ts';
@@ -55,7 +56,7 @@ export function checkFrame(frame: RgbFrame | Yuv420Frame): void {
   }
   if ('yuv' in frame) {
     if (!(frame.yuv instanceof Uint8Array)) throw new TypeError('frame.yuv must be a Uint8Array of yuv420p planes');
-    const size = yuv420Size(width, height);
+    const size = yuv420FrameBytes(width, height);
     if (frame.yuv.length !== size) throw new RangeError(`expected ${size} bytes of yuv420p ${width}x${height}, got ${frame.yuv.length}`);
     return;
   }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cropSquare, rgbPixels, yuv420Size, yuvPixels } from './frame-pixels.ts';
+import { cropSquare, rgbPixels, yuvPixels } from './frame-pixels.ts';
 import { yuv420ToRgb } from './obscure.ts';
 import { resizeToModelInput } from './rgb-resize.ts';
+import { yuv420FrameBytes } from './y4m.ts';
 
 /** A yuv420p frame with a smooth, colourful, unsaturated picture (a gradient and a soft disc). */
 function picture(width: number, height: number): Uint8Array {
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
-  const yuv = new Uint8Array(yuv420Size(width, height));
+  const yuv = new Uint8Array(yuv420FrameBytes(width, height));
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) yuv[y * width + x] = 40 + Math.round((150 * (x + y)) / (width + height)) + ((x * 7 + y * 3) % 11);
   }
@@ -55,7 +56,7 @@ describe('yuvPixels', () => {
   it('brightens a dark frame by its own detection gain unless told otherwise, and refuses a wrong byte count', () => {
     const width = 40;
     const height = 40;
-    const yuv = new Uint8Array(yuv420Size(width, height)).fill(128);
+    const yuv = new Uint8Array(yuv420FrameBytes(width, height)).fill(128);
     yuv.fill(40, 0, width * height); // a dim grey room
     const [own] = yuvPixels({ yuv, width, height }).crop(10, 10, 1);
     const [plain] = yuvPixels({ yuv, width, height }, 1).crop(10, 10, 1);

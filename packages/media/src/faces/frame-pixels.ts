@@ -2,9 +2,10 @@
 // resolution (check crops, FaceMesh crops). Two sources: RGB24 pictures (tests, benchmarks) and the pipeline's
 // decoded yuv420p frames as they come from the decoder, converted to RGB in the detector's thread (the pipeline's
 // thread only passes the planes on: half the bytes of RGB, and the conversion off the thread that feeds ffmpeg).
-import { detectionGain, yuv420ToRgb } from './obscure.ts';
+import { type Box, detectionGain, yuv420ToRgb } from './obscure.ts';
 import { resizeToModelInput } from './rgb-resize.ts';
 import type { RgbFrame } from './tiles.ts';
+import { yuv420FrameBytes } from './y4m.ts';
 
 /** A decoded yuv420p frame (Y plane, then U and V at half size, rounded up). */
 export interface Yuv420Frame {
@@ -22,14 +23,17 @@ export interface FramePixels {
   crop(left: number, top: number, side: number): Uint8Array;
 }
 
-export const yuv420Size = (width: number, height: number): number => width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
-
 /** ... 2 1 0 | 0 1 2 ... n-1 | n-1 n-2 ... (edge pixel repeated); far outside, clamped. */
 export const reflect = (i: number, n: number): number => {
   if (i < 0) return Math.min(n - 1, -i - 1);
   if (i >= n) return Math.max(0, 2 * n - i - 1);
   return i;
 };
+
+/** A side x side square (whole pixels) centred on a box: where a crop around a face is taken. */
+export function squareAbout(box: Box, side: number): { left: number; top: number; side: number } {
+  return { left: Math.round(box.x + box.width / 2 - side / 2), top: Math.round(box.y + box.height / 2 - side / 2), side };
+}
 
 /** Source columns of a crop (mirrored past the edges), or null when it lies wholly inside. */
 const cropColumns = (left: number, side: number, width: number): Int32Array | null =>
@@ -66,19 +70,26 @@ export function rgbPixels(frame: RgbFrame): FramePixels {
   };
 }
 
+/**
+ * A yuv420p frame as RGB24 (obscure.ts's yuv420ToRgb, BT.601 limited range) brightened by `gain` (default: the
+ * frame's own detectionGain, the dark-frame lift, for the detector only).
+ */
+export function yuvToRgbFrame(frame: Yuv420Frame, gain = detectionGain(frame.yuv, frame.width, frame.height)): RgbFrame {
+  return { rgb: yuv420ToRgb(frame.yuv, frame.width, frame.height, undefined, gain), width: frame.width, height: frame.height };
+}
 
 /**
- * A yuv420p frame read as RGB (obscure.ts's yuv420ToRgb, BT.601 limited range) brightened by `gain` (default: the
- * frame's own detectionGain, the dark-frame lift), converted once, on first use. Converting at chroma resolution
- * instead was ~0.8 s faster per 15 s clip, but its small differences flipped FaceMesh's verdict on a face cut by the
- * frame edge in the edge clip, leaving a real face unobscured: the detector sees exactly what the RGB path saw.
+ * A yuv420p frame read as RGB as yuvToRgbFrame makes it, converted once, on first use. Converting at chroma
+ * resolution instead was ~0.8 s faster per 15 s clip, but its small differences flipped FaceMesh's verdict on a face
+ * cut by the frame edge in the edge clip, leaving a real face unobscured: the detector sees what the RGB path saw.
  */
 export function yuvPixels(frame: Yuv420Frame, gain = detectionGain(frame.yuv, frame.width, frame.height)): FramePixels {
   const { yuv, width, height } = frame;
-  if (yuv.length !== yuv420Size(width, height)) throw new RangeError(`expected ${yuv420Size(width, height)} bytes of yuv420p ${width}x${height}, got ${yuv.length}`);
+  const size = yuv420FrameBytes(width, height);
+  if (yuv.length !== size) throw new RangeError(`expected ${size} bytes of yuv420p ${width}x${height}, got ${yuv.length}`);
   let rgb: FramePixels | undefined;
   const converted = (): FramePixels => {
-    rgb ??= rgbPixels({ rgb: yuv420ToRgb(yuv, width, height, undefined, gain), width, height });
+    rgb ??= rgbPixels(yuvToRgbFrame(frame, gain));
     return rgb;
   };
   return {

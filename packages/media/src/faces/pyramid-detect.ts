@@ -4,7 +4,7 @@
 // a crop of the full frame where the face is VERIFY_FACE px, all crops in one batch. Runs in a worker thread.
 import type { BlazeFaceBox } from './blazeface-decode.ts';
 import type { BlazeFaceModel } from './blazeface-model.ts';
-import { type FramePixels, reflect } from './frame-pixels.ts';
+import { type FramePixels, reflect, squareAbout } from './frame-pixels.ts';
 import { resizeToModelInput, shrinkModelInput } from './rgb-resize.ts';
 import type { ScaleLevel } from './scale-plan.ts';
 import { type FaceBox, blendBoxes } from './tiles.ts';
@@ -85,8 +85,7 @@ async function verify(model: BlazeFaceModel, frame: FramePixels, candidates: Fac
   const crops: Candidate[] = candidates.slice(0, VERIFY_MAX).map((box) => {
     const size = Math.max(box.width, box.height);
     // the face at VERIFY_FACE px in a VERIFY_INPUT crop, but never enlarged (then it is simply at full resolution)
-    const side = Math.max(VERIFY_INPUT, Math.round((size * VERIFY_INPUT) / VERIFY_FACE));
-    return { box, side, left: Math.round(box.x + box.width / 2 - side / 2), top: Math.round(box.y + box.height / 2 - side / 2) };
+    return { box, ...squareAbout(box, Math.max(VERIFY_INPUT, Math.round((size * VERIFY_INPUT) / VERIFY_FACE))) };
   });
   if (crops.length === 0) return [];
   const inputs = new Float32Array(crops.length * VERIFY_INPUT * VERIFY_INPUT * 3);
