@@ -28,11 +28,15 @@ describe('yuvPixels', () => {
       [96, 160, 36, 60],
       [97, 61, 40, 25], // odd sizes
       [64, 48, 48, 36],
+      [270, 480, 101, 180], // the pipeline's 1080x1920 -> level 0 ratios (x2.67), a quarter of the size
+      [90, 160, 90, 160], // same size: every row once
     ] as const) {
       const yuv = picture(width, height);
-      const direct = yuvPixels({ yuv, width, height }, 1).shrink(dw, dh);
-      const viaRgb = resizeToModelInput(yuv420ToRgb(Buffer.from(yuv), width, height), width, height, dw, dh);
-      expect(Array.from(direct), `${width}x${height} -> ${dw}x${dh}`).toEqual(Array.from(viaRgb));
+      for (const gain of [1, 2.5]) {
+        const direct = yuvPixels({ yuv, width, height }, gain).shrink(dw, dh);
+        const viaRgb = resizeToModelInput(yuv420ToRgb(Buffer.from(yuv), width, height, undefined, gain), width, height, dw, dh);
+        expect(Array.from(direct), `${width}x${height} -> ${dw}x${dh} gain ${gain}`).toEqual(Array.from(viaRgb));
+      }
     }
   });
 
@@ -47,6 +51,8 @@ describe('yuvPixels', () => {
         [3, 4, 10], // inside
         [-4, -3, 12], // past the top-left corner
         [25, 12, 12], // past the bottom-right corner
+        [-40, 5, 8], // wholly outside on the left (clamped)
+        [0, 0, 31], // the whole width
       ] as const) {
         expect(Array.from(pixels.crop(left, top, side)), `${left},${top} ${side} gain ${gain}`).toEqual(Array.from(cropSquare(rgb, left, top, side)));
       }

@@ -81,6 +81,36 @@ describe('yuv420ToRgb', () => {
     expect(g).toBeLessThan(5);
     expect(b).toBeLessThan(5);
   });
+
+  it('gives exactly what the per-pixel BT.601 formula gives, for every luma value, chroma pairs and gains', () => {
+    // The formula written out per pixel: what the detector was measured with (its inputs must not drift).
+    const reference = (yv: number, uv: number, vv: number, gain: number) => {
+      const c = 1.164 * gain * (yv - 16);
+      const u = gain * (uv - 128);
+      const v = gain * (vv - 128);
+      const clamp = (n: number) => Math.trunc(n < 0 ? 0 : n > 255 ? 255 : n);
+      return [clamp(c + 1.596 * v + 0.5), clamp(c - 0.392 * u - 0.813 * v + 0.5), clamp(c + 2.017 * u + 0.5)];
+    };
+    const width = 256;
+    const height = 4;
+    const frame = Buffer.alloc(yuv420FrameBytes(width, height));
+    for (let i = 0; i < width * height; i++) frame[i] = i % 256;
+    const chroma = (width / 2) * (height / 2);
+    for (let i = 0; i < chroma; i++) {
+      frame[width * height + i] = (i * 37) % 256;
+      frame[width * height + chroma + i] = (i * 101 + 7) % 256;
+    }
+    for (const gain of [1, 1.7, 2.5, 4]) {
+      const rgb = yuv420ToRgb(frame, width, height, undefined, gain);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const ci = (y >> 1) * (width / 2) + (x >> 1);
+          const expected = reference(frame[y * width + x] as number, frame[width * height + ci] as number, frame[width * height + chroma + ci] as number, gain);
+          expect(Array.from(rgb.subarray((y * width + x) * 3, (y * width + x) * 3 + 3)), `${x},${y} gain ${gain}`).toEqual(expected);
+        }
+      }
+    }
+  });
 });
 
 describe('detectionGain', () => {
