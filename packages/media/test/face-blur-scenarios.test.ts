@@ -80,21 +80,22 @@ describe('blurring the hard cases', { timeout: 300_000 }, () => {
     const { truth, obscured } = await blurScenario('edges');
     const score = protectionScore(facesFrom(truth, 100), obscured);
     expect(score.faceFrames).toBeGreaterThan(truth.frameCount);
-    // A regression floor, not the target: measured 96.7% here (1 s, seed 3; 72% before faces cut by the edge were
-    // completed to their size, completeEdgeFaces); the target is 99% (bench/face-blur.ts, docs/benchmarks.md).
+    // Measured 100% here (1 s, seed 3; 96.7% before FaceMesh checked faces cut by one edge on mirrored crops, 72%
+    // before they were completed to their size). The 5 s clip's corner face is still missed at times: that figure
+    // is benchmarked (bench/face-blur.ts, docs/benchmarks.md).
     console.log(`edges: ${(100 * score.share).toFixed(1)}% of face-frames from 100 px covered`);
-    expect(score.share, JSON.stringify(score.worst.slice(0, 5))).toBeGreaterThanOrEqual(0.9);
+    expect(score.share, JSON.stringify(score.worst.slice(0, 5))).toBeGreaterThanOrEqual(0.99);
   });
 
-  it('a clip without faces goes through with (almost) nothing obscured: the cats BlazeFace sees are not confirmed', async () => {
+  it('a clip without faces goes through with nothing obscured: the cats BlazeFace sees are not confirmed', async () => {
     const { truth, obscured, summary } = await blurScenario('none');
     expect(summary?.frames).toBe(truth.frameCount);
     expect(obscured).toHaveLength(truth.frameCount);
-    // Before FaceMesh's second opinion about half of every frame was obscured here; measured 2.6% now (1 s, seed 3:
-    // a cat at the frame edge cannot be checked and is kept, as a face cut by the edge would be). The target, no
-    // obscuring at all, is benchmarked (bench/face-blur.ts).
+    // Before FaceMesh's second opinion about half of every frame was obscured here; 2.6% before it checked boxes cut
+    // by one edge on mirrored crops (a cat's face at the frame edge was kept, as a face cut by the edge would be).
     const share = totalObscuredArea(truth, obscured) / (truth.width * truth.height * truth.frameCount);
     console.log(`no faces: ${(100 * share).toFixed(2)}% of all pixels obscured`);
-    expect(share).toBeLessThan(0.05);
+    expect(share).toBe(0);
+    expect(summary?.tracks).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alreadyConfirmed, checkFaces, type FaceMeshModel, MESH_INPUT, MESH_MAX_BOXES, meshCrop } from './face-check.ts';
+import { alreadyConfirmed, checkFaces, EDGE_CHECK_MIN_VISIBLE, edgeCrop, type FaceMeshModel, MESH_INPUT, MESH_MAX_BOXES, meshCrop } from './face-check.ts';
 import { rgbPixels } from './frame-pixels.ts';
 import { resizeToUnitInput } from './rgb-resize.ts';
 
@@ -29,6 +29,24 @@ describe('meshCrop', () => {
   });
 });
 
+describe('edgeCrop', () => {
+  it('is the same square for a box cut by one side of the frame, mostly inside; null in a corner, far outside or inside', () => {
+    // past the left edge by 10 of 140: the crop meshCrop would take, mirrored there by the frame's pixels
+    expect(edgeCrop(box(10, 100, 100), 1000, 800)).toEqual({ left: -10, top: 80, side: 140 });
+    expect(edgeCrop(box(930, 300, 100), 1000, 800)).toEqual({ left: 910, top: 280, side: 140 }); // right edge
+    expect(edgeCrop(box(400, 700, 100), 1000, 800)).toEqual({ left: 380, top: 680, side: 140 }); // bottom edge
+    expect(edgeCrop(box(0, 0, 100), 1000, 800)).toBeNull(); // a corner: mirrored twice
+    expect(edgeCrop(box(100, 100, 100), 1000, 800)).toBeNull(); // inside: meshCrop's
+    expect(edgeCrop(box(-200, 100, 900), 1000, 800)).toBeNull(); // past both the left and the right side
+    expect(edgeCrop(box(500, 500, 10), 1000, 800)).toBeNull(); // tiny
+    // visible share of the crop's side along the edge it crosses: at least EDGE_CHECK_MIN_VISIBLE
+    const side = 140;
+    const justEnough = Math.ceil(side * EDGE_CHECK_MIN_VISIBLE);
+    expect(edgeCrop(box(justEnough - side + 20, 300, 100), 1000, 800)).not.toBeNull();
+    expect(edgeCrop(box(justEnough - side + 18, 300, 100), 1000, 800)).toBeNull();
+  });
+});
+
 describe('checkFaces', () => {
   it('scores every checkable box in one batch of [0, 1] inputs, largest first, and leaves the others unscored', async () => {
     const { model, calls } = fakeMesh([0.9, 0.1]);
@@ -40,6 +58,16 @@ describe('checkFaces', () => {
     expect(out[2]?.faceScore).toBeCloseTo(0.9);
     // the caller's boxes are not changed
     expect(boxes.every((b) => !('faceScore' in b))).toBe(true);
+  });
+
+  it('scores a box cut by one edge on its mirrored crop, apart from the inside checks, in the same batch', async () => {
+    const { model, calls } = fakeMesh([0.9, 0.04]);
+    const out = await checkFaces(model, rgbPixels(frame), [box(5, 300, 100), box(400, 300, 120)]);
+    expect(calls.map((c) => c.count)).toEqual([2]);
+    expect(out[1]?.faceScore).toBeCloseTo(0.9); // the larger crop first
+    expect(out[0]?.faceScore).toBeUndefined();
+    expect(out[0]?.edgeFaceScore).toBeCloseTo(0.04);
+    expect(out[1]?.edgeFaceScore).toBeUndefined();
   });
 
   it('runs nothing when no box can be checked, and checks at most MESH_MAX_BOXES', async () => {

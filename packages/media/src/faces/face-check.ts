@@ -3,8 +3,12 @@
 // from ~27 px up and ~0 for what BlazeFace confuses with faces: a cat (BlazeFace 0.8-0.9), a cup's rim, a suit.
 // Measured on the generated clips (docs/face-detection.md): every real face's track had a crop scoring >= 0.95,
 // nothing else scored above 0.08. Single crops of real faces do fail (dark, small, rolled: min 0.04), so the verdict
-// is per track, over all its detections (face-tracker.ts), never per box. A box whose crop would reach past the
-// frame (a face cut by the edge) cannot be checked and gets no score.
+// is per track, over all its detections (face-tracker.ts), never per box. A box whose crop reaches past one side of
+// the frame (a face cut by that edge) is checked on the crop mirrored there (the frame's mirror padding, the way the
+// detector saw it): real faces cut by one edge scored 0.83-1.0 at least once per track on the generated clips, the
+// edge boxes on a cat's face, furniture and suits at most 0.05; that score is kept apart (`edgeFaceScore`) because
+// the face-tracker trusts it less. A crop past two sides (a corner, mirrored twice: real faces scored 0.002-0.49
+// there) or mostly outside the frame is not checked and gets no score.
 import { loadPackagedModel } from './blazeface-model.ts';
 import { type FramePixels, squareAbout } from './frame-pixels.ts';
 import { resizeToUnitInput } from './rgb-resize.ts';
@@ -17,6 +21,8 @@ export const MESH_INPUT = 192;
 export const MESH_CROP = 1.4;
 /** Smallest box (frame px) worth checking: FaceMesh still scores real faces ~1 at 27 px. */
 export const MESH_MIN_BOX = 20;
+/** Least share of an edge check's crop (along the side it crosses) that must lie inside the frame. */
+export const EDGE_CHECK_MIN_VISIBLE = 0.6;
 /** Most boxes checked per frame (the largest first): busy pictures stay bounded; the rest get no score. */
 export const MESH_MAX_BOXES = 12;
 
@@ -44,6 +50,22 @@ export function meshCrop(box: FaceBox, width: number, height: number): { left: n
 }
 
 /**
+ * The mirrored crop FaceMesh looks at for a box cut by one side of the frame: its meshCrop square when that reaches
+ * past exactly one side and keeps at least EDGE_CHECK_MIN_VISIBLE of its side inside; null otherwise (inside the
+ * frame: meshCrop's; in a corner, past two opposite sides, or mostly outside: not checked).
+ */
+export function edgeCrop(box: FaceBox, width: number, height: number): { left: number; top: number; side: number } | null {
+  const size = Math.max(box.width, box.height);
+  if (size < MESH_MIN_BOX) return null;
+  const crop = squareAbout(box, Math.round(size * MESH_CROP));
+  const { left, top, side } = crop;
+  const past = [left < 0, top < 0, left + side > width, top + side > height].filter(Boolean).length;
+  if (past !== 1) return null;
+  const visible = Math.min((Math.min(width, left + side) - Math.max(0, left)) / side, (Math.min(height, top + side) - Math.max(0, top)) / side);
+  return visible >= EDGE_CHECK_MIN_VISIBLE ? crop : null;
+}
+
+/**
  * Whether a box is (very likely) a face already confirmed a few frames earlier at `known`: its centre within half
  * the known box's size of the known centre, and a similar size. Faces move between detections, so this is looser
  * than an overlap test; a wrong match only leaves a box unchecked, which keeps it obscured.
@@ -60,15 +82,19 @@ export function alreadyConfirmed(box: FaceBox, known: readonly Box[]): boolean {
 }
 
 /**
- * The boxes, each checkable one (largest first, up to MESH_MAX_BOXES) with its `faceScore`; one graph call. Boxes of
- * faces already confirmed (`known`, from the tracker) are not checked again: FaceMesh was ~35 ms of every detection.
+ * The boxes, each checkable one (largest first, up to MESH_MAX_BOXES) with its `faceScore` (crop inside the frame)
+ * or `edgeFaceScore` (mirrored crop of a box cut by one edge); one graph call. Boxes of faces already confirmed
+ * (`known`, from the tracker) are not checked again: FaceMesh was ~35 ms of every detection.
  */
 export async function checkFaces(model: FaceMeshModel, frame: FramePixels, boxes: readonly FaceBox[], known: readonly Box[] = []): Promise<FaceBox[]> {
   const out = boxes.map((box) => ({ ...box }));
   const crops = out
     .filter((box) => !alreadyConfirmed(box, known))
-    .map((box) => ({ box, crop: meshCrop(box, frame.width, frame.height) }))
-    .filter((c): c is { box: FaceBox; crop: NonNullable<ReturnType<typeof meshCrop>> } => c.crop !== null)
+    .map((box) => {
+      const inside = meshCrop(box, frame.width, frame.height);
+      return { box, crop: inside ?? edgeCrop(box, frame.width, frame.height), mirrored: !inside };
+    })
+    .filter((c): c is { box: FaceBox; crop: NonNullable<ReturnType<typeof meshCrop>>; mirrored: boolean } => c.crop !== null)
     .sort((a, b) => b.crop.side - a.crop.side)
     .slice(0, MESH_MAX_BOXES);
   if (crops.length === 0) return out;
@@ -79,8 +105,9 @@ export async function checkFaces(model: FaceMeshModel, frame: FramePixels, boxes
     inputs.set(resizeToUnitInput(pixels, crop.side, crop.side, MESH_INPUT, MESH_INPUT), i * size);
   });
   const scores = await model.run(inputs, crops.length);
-  crops.forEach(({ box }, i) => {
-    box.faceScore = scores[i] as number;
+  crops.forEach(({ box, mirrored }, i) => {
+    if (mirrored) box.edgeFaceScore = scores[i] as number;
+    else box.faceScore = scores[i] as number;
   });
   return out;
 }

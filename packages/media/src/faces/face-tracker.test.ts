@@ -190,6 +190,25 @@ describe('face tracker', () => {
     expect(tracker.rejected()).toEqual(new Set([1]));
   });
 
+  it('judges tracks cut by an edge on their mirrored checks: confirmed from 0.5, rejected below EDGE_NOT_FACE if unsure', () => {
+    const tracker = createFaceTracker();
+    tracker.setFrameSize(1080, 1920);
+    // ids in order of birth: 1 a cat's face at the left edge, 2 a face at the right edge, 3 a grey-zone box at the
+    // bottom, 4 a box the detector was sure of, 5 an edge box FaceMesh could not check
+    const detections: DetectedBox[] = [
+      { ...box(0, 300, 200), score: 0.55, edgeFaceScore: 0.01 },
+      { ...box(960, 700, 120), score: 0.6, edgeFaceScore: 0.12 },
+      { ...box(400, 1840, 80), score: 0.55, edgeFaceScore: 0.3 },
+      { ...box(0, 1100, 120), score: 0.9, edgeFaceScore: 0.02 },
+      { ...box(500, 0, 60), score: 0.55 },
+    ];
+    tracker.advance(0, detections);
+    tracker.advance(5, detections.map((d, i) => (i === 1 ? { ...d, edgeFaceScore: 0.93 } : { ...d })));
+    tracker.finish();
+    expect(tracker.rejected()).toEqual(new Set([1]));
+    expect(tracker.confirmedFaces()).toEqual([expect.objectContaining({ x: 960, y: 700 })]);
+  });
+
   it('lists where the confirmed faces were last seen, and not unconfirmed or lost ones', () => {
     const tracker = createFaceTracker();
     tracker.setFrameSize(1080, 1920);

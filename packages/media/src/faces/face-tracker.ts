@@ -17,8 +17,11 @@
 // Verdicts: detections may carry FaceMesh's second opinion (`faceScore`, face-check.ts). A track is confirmed when
 // any of its detections scores at least FACE_CONFIRMED; one checked twice or more and never confirmed, or once when
 // the detector was unsure of it too (SURE_DETECTION), is not a face (a cat, a cup) and `rejected()` lists it, so
-// the caller can drop all its boxes, extensions included. A track never checked (always cut by the frame edge, or
-// too small) is kept: a missed face is a privacy failure.
+// the caller can drop all its boxes, extensions included. Boxes cut by one frame edge carry FaceMesh's score on the
+// mirrored crop (`edgeFaceScore`), trusted less: it confirms a track the same way, but rejects one only when none of
+// its edge checks reached EDGE_NOT_FACE (a grey zone in between keeps the track) and the detector was unsure of it
+// too. A track never checked (in a corner, mostly outside the frame, or too small) is kept: a missed face is a
+// privacy failure.
 import { type Box, enlargeBox } from './obscure.ts';
 import { iou } from './tiles.ts';
 
@@ -29,6 +32,8 @@ export const FACE_CONFIRMED = 0.5;
 export interface DetectedBox extends Box {
   score?: number;
   faceScore?: number;
+  /** FaceMesh on the crop mirrored past the frame edge (a box cut by one edge). */
+  edgeFaceScore?: number;
 }
 
 /**
@@ -37,6 +42,13 @@ export interface DetectedBox extends Box {
  * FaceMesh crops of real faces fail now and then; several in a row do not.)
  */
 export const SURE_DETECTION = 0.75;
+
+/**
+ * A track checked only on mirrored edge crops is not a face when none of them scored this: measured on the generated
+ * clips, every real face cut by one edge had a crop scoring >= 0.83, the boxes on a cat, furniture and suits at the
+ * edges <= 0.05 (docs/face-detection.md).
+ */
+export const EDGE_NOT_FACE = 0.2;
 
 export interface TrackerOptions {
   /** Scale applied to every detector box (default 1.5). */
@@ -66,6 +78,9 @@ interface Verdict {
   bestScore: number;
   /** Detections of it that FaceMesh could check. */
   checks: number;
+  /** Detections of it checked on a mirrored edge crop, and their best score. */
+  edgeChecks: number;
+  bestEdgeScore: number;
   confirmed: boolean;
 }
 
@@ -130,12 +145,17 @@ export function createFaceTracker(options: TrackerOptions = {}) {
   let nextId = 1;
   const verdicts = new Map<number, Verdict>();
   const judge = (id: number, box: DetectedBox) => {
-    const verdict = verdicts.get(id) ?? { seen: 0, bestScore: 0, checks: 0, confirmed: false };
+    const verdict = verdicts.get(id) ?? { seen: 0, bestScore: 0, checks: 0, edgeChecks: 0, bestEdgeScore: 0, confirmed: false };
     verdict.seen++;
     verdict.bestScore = Math.max(verdict.bestScore, box.score ?? 1);
     if (box.faceScore !== undefined) {
       verdict.checks++;
       if (box.faceScore >= FACE_CONFIRMED) verdict.confirmed = true;
+    }
+    if (box.edgeFaceScore !== undefined) {
+      verdict.edgeChecks++;
+      verdict.bestEdgeScore = Math.max(verdict.bestEdgeScore, box.edgeFaceScore);
+      if (box.edgeFaceScore >= FACE_CONFIRMED) verdict.confirmed = true;
     }
     verdicts.set(id, verdict);
   };
@@ -294,7 +314,9 @@ export function createFaceTracker(options: TrackerOptions = {}) {
 
     /** Tracks FaceMesh checked and never confirmed: not faces (see the top of this file). */
     rejected(): Set<number> {
-      const notFace = (v: Verdict) => !v.confirmed && (v.checks >= 2 || (v.checks === 1 && v.bestScore < SURE_DETECTION));
+      const notFace = (v: Verdict) =>
+        !v.confirmed &&
+        (v.checks >= 2 || (v.checks === 1 && v.bestScore < SURE_DETECTION) || (v.edgeChecks > 0 && v.bestEdgeScore < EDGE_NOT_FACE && v.bestScore < SURE_DETECTION));
       return new Set([...verdicts].filter(([, v]) => notFace(v)).map(([id]) => id));
     },
 

@@ -10,6 +10,8 @@ export interface FaceBox {
   score: number;
   /** FaceMesh's "face in view" (0..1) for a box it could check (face-check.ts); absent when it could not. */
   faceScore?: number;
+  /** The same on the crop mirrored past the frame edge, for a box cut by one edge (face-check.ts). */
+  edgeFaceScore?: number;
 }
 
 /** A square region of the frame; it may extend past the right/bottom edge (that part is black). */
