@@ -141,6 +141,10 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
       const detector = await createFrameDetector();
       const workerFaces = await detector.detect(frame);
       await detector.close();
+      // and in a child process of its own (as the media worker runs it; it gets the same --require preloads)
+      const isolated = await createFrameDetector({ isolated: true });
+      const isolatedFaces = await isolated.detect(frame);
+      await isolated.close();
       const probe = new Worker("require('node:worker_threads').parentPort.postMessage(Array.isArray(globalThis.__networkAttempts) && String(globalThis.fetch).includes('blocked'))", { eval: true, execArgv: workerExecArgv(process.execArgv) });
       const workerBlocked = await new Promise((resolve, reject) => { probe.once('message', resolve); probe.once('error', reject); });
       await probe.terminate();
@@ -148,7 +152,7 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
       // control: the block is really in place (our own probe is refused and recorded)
       let fetchBlocked = false;
       try { await fetch('https://example.com/'); } catch { fetchBlocked = globalThis.__networkAttempts.length === attempts.length + 1; }
-      process.stdout.write(JSON.stringify({ oldFaces, inThread, workerFaces, workerBlocked, attempts, fetchBlocked }));
+      process.stdout.write(JSON.stringify({ oldFaces, inThread, workerFaces, isolatedFaces, workerBlocked, attempts, fetchBlocked }));
     `;
     // --require (not --import) so that worker threads load the block too
     const block = fileURLToPath(new URL('./block-network.ts', import.meta.url));
@@ -161,6 +165,7 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
       oldFaces: FaceBox[];
       inThread: FaceBox[];
       workerFaces: FaceBox[];
+      isolatedFaces: FaceBox[];
       workerBlocked: boolean;
       attempts: string[];
       fetchBlocked: boolean;
@@ -169,10 +174,11 @@ describe('offline face detection (BlazeFace on tfjs wasm)', () => {
     expect(result.fetchBlocked).toBe(true); // the block really was in place
     expect(result.workerBlocked).toBe(true); // in worker threads too
     expect(result.attempts).toEqual([]); // and nothing but our own probe tried the network, in this thread
-    // nor in any worker thread (each attempt is a stderr line): only the control probe's
+    // nor in any worker thread or the isolated detector's process (each attempt is a stderr line): only the probe's
     expect(stderr.split('\n').filter((line) => line.startsWith('network blocked:'))).toEqual(['network blocked: globalThis.fetch https://example.com/']);
     expectAstronautFace(result.oldFaces);
     expectAstronautFace(result.inThread);
     expectAstronautFace(result.workerFaces);
+    expect(result.isolatedFaces).toEqual(result.workerFaces);
   });
 });

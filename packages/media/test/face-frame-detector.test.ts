@@ -2,6 +2,7 @@
 // issue names pasted into full frames are found where they are, nothing is found in coffee.png, any frame shape
 // works, concurrent calls answer like sequential ones, and close() ends the worker.
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +227,90 @@ describe('concurrency and lifecycle', () => {
     });
     expect(JSON.parse(stdout)).toEqual({ faces: [] });
     console.log(`child with a 2-thread detector exited ${(performance.now() - started).toFixed(0)} ms after start`);
+  });
+});
+
+/** BT.601 limited-range yuv420p of an RGB frame (chroma from each 2x2 block's top-left pixel). */
+function rgbToYuv420(frame: RgbFrame): Uint8Array {
+  const { rgb, width, height } = frame;
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  const out = new Uint8Array(width * height + 2 * cw * ch);
+  const at = (x: number, y: number) => [rgb[(y * width + x) * 3] as number, rgb[(y * width + x) * 3 + 1] as number, rgb[(y * width + x) * 3 + 2] as number];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = at(x, y) as [number, number, number];
+      out[y * width + x] = Math.round(16 + 0.257 * r + 0.504 * g + 0.098 * b);
+    }
+  }
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const [r, g, b] = at(2 * x, 2 * y) as [number, number, number];
+      out[width * height + y * cw + x] = Math.round(128 - 0.148 * r - 0.291 * g + 0.439 * b);
+      out[width * height + cw * ch + y * cw + x] = Math.round(128 + 0.439 * r - 0.368 * g - 0.071 * b);
+    }
+  }
+  return out;
+}
+
+/** Pids of this process's children running the isolated detector's host script. */
+function detectorProcesses(): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('frame-detector-process')) pids.push(Number(pid));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return pids;
+}
+
+describe('createFrameDetector({ isolated: true })', () => {
+  it('finds the same faces in a child process of its own, which is gone once closed', async () => {
+    const { frame, face } = await faceFrame(1080, 1920, 'grace_hopper', 100, 500, 500);
+    const yuv = { yuv: rgbToYuv420(frame), width: frame.width, height: frame.height };
+    const isolated = await createFrameDetector({ isolated: true, threads: 2 });
+    try {
+      expect(detectorProcesses()).toHaveLength(1);
+      const [rgbFaces, yuvFaces] = await Promise.all([isolated.detect(frame), isolated.detect(yuv)]);
+      expect(rgbFaces).toEqual(await detector.detect(frame));
+      expect(yuvFaces).toEqual(await detector.detect(yuv));
+      expect(bestIou(rgbFaces, face)).toBeGreaterThanOrEqual(0.5);
+    } finally {
+      await isolated.close();
+    }
+    expect(detectorProcesses()).toEqual([]);
+    await expect(isolated.detect(frame)).rejects.toThrow(/closed/);
+    await isolated.close(); // twice is fine
+  });
+
+  it('fails detections with a clear error when its process dies, and still closes', async () => {
+    const { frame } = await faceFrame(1080, 1920, 'astronaut', 100, 500, 500);
+    const isolated = await createFrameDetector({ isolated: true });
+    const [pid] = detectorProcesses();
+    expect(pid).toBeDefined();
+    const pending = isolated.detect(frame);
+    process.kill(pid as number, 'SIGKILL');
+    await expect(pending).rejects.toThrow(/face detector: its process exited \(SIGKILL\)/);
+    await expect(isolated.detect(frame)).rejects.toThrow(/face detector/);
+    await isolated.close();
+    expect(detectorProcesses()).toEqual([]);
+  });
+
+  it('refuses bad frames and options before anything is sent or started', async () => {
+    await expect(createFrameDetector({ isolated: true, threads: 0 })).rejects.toThrow(/threads/);
+    expect(detectorProcesses()).toEqual([]);
+    const isolated = await createFrameDetector({ isolated: true });
+    try {
+      await expect(isolated.detect({ rgb: new Uint8Array(10), width: 2, height: 2 })).rejects.toThrow(/expected 2x2x3/);
+      expect(await isolated.detect({ rgb: new Uint8Array(64 * 64 * 3), width: 64, height: 64 })).toEqual([]);
+    } finally {
+      await isolated.close();
+    }
   });
 });
 

@@ -40,7 +40,7 @@ export function createWorkerDeps(config: Config): WorkerDeps {
     async withFaceDetector(work) {
       if (idleTimer) clearTimeout(idleTimer);
       idleTimer = null;
-      detector ??= createFrameDetector({ threads: config.media.faceDetectThreads }).catch((error: unknown) => {
+      detector ??= createFrameDetector({ threads: config.media.faceDetectThreads, isolated: true }).catch((error: unknown) => {
         detector = null;
         throw error;
       });

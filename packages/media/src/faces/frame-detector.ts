@@ -4,7 +4,9 @@
 // (pyramid-detect.ts), and FaceMesh confirms what is a face (face-check.ts); the models run natively through
 // onnxruntime (blazeface-model.ts), one session per worker thread, so the caller's event loop stays free.
 // Choice of model/backend and measurements: docs/face-detection.md.
+import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import type { HostMessage, HostRequest } from './frame-detector-process.ts';
 import type { CloseRequest, DetectRequest, WorkerMessage, WorkerSettings } from './frame-detector-worker.ts';
 import type { Yuv420Frame } from './frame-pixels.ts';
 import type { Box } from './obscure.ts';
@@ -33,6 +35,13 @@ export interface FrameDetectorOptions {
   minFaceSize?: number;
   /** Worker threads, each with its own model, taking frames in turn. Default 1. */
   threads?: number;
+  /**
+   * Run the threads in a child process of their own (default false), which ends on close(): all the native memory
+   * the models used goes back to the system then. In-process, glibc keeps the worker threads' malloc arenas after
+   * they end (~120-175 MB measured after a 15 s clip), for as long as the process lives. Costs a process start
+   * (~0.3 s) and one more copy of each frame (over the IPC pipe). What the media worker uses.
+   */
+  isolated?: boolean;
 }
 
 /** BlazeFace score from which a face is reported. */
@@ -143,6 +152,135 @@ function startThread(settings: WorkerSettings): Thread {
   return thread;
 }
 
+/** Waits for `released`, at most RELEASE_TIMEOUT_MS (after which the caller ends it anyway). */
+async function releasedWithin(released: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([released, new Promise<void>((resolve) => (timer = setTimeout(resolve, RELEASE_TIMEOUT_MS)))]);
+  clearTimeout(timer);
+}
+
+/**
+ * The FrameDetector contract around a way to run one detection (`run`, given a checked frame and the known faces as
+ * plain boxes) and to end (`end`): bad frames are refused before anything is sent, close() answers every detect()
+ * already accepted before `end`, and detect() after close() rejects.
+ */
+function frameDetector(run: (frame: RgbFrame | Yuv420Frame, known: Box[]) => Promise<FaceBox[]>, end: () => Promise<void>): FrameDetector {
+  let closing: Promise<void> | null = null;
+  const inFlight = new Set<Promise<FaceBox[]>>();
+  return {
+    detect(frame, detectOptions = {}) {
+      if (closing) return Promise.reject(new Error('face detector: closed'));
+      try {
+        checkFrame(frame);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const known = (detectOptions.known ?? []).map(({ x, y, width, height }) => ({ x, y, width, height }));
+      const result = run(frame, known);
+      inFlight.add(result);
+      const forget = (): void => {
+        inFlight.delete(result);
+      };
+      result.then(forget, forget);
+      return result;
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        await end();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** A request's reply, or its failure, by id; everything still waiting fails when the other side goes away. */
+function pendingReplies() {
+  const pending = new Map<number, Pending>();
+  let failure: Error | null = null;
+  let nextId = 0;
+  return {
+    get failure() {
+      return failure;
+    },
+    get size() {
+      return pending.size;
+    },
+    add(): { id: number; result: Promise<FaceBox[]> } {
+      const id = nextId++;
+      return { id, result: new Promise<FaceBox[]>((resolve, reject) => pending.set(id, { resolve, reject })) };
+    },
+    settle(id: number, faces: FaceBox[] | Error): void {
+      const p = pending.get(id);
+      pending.delete(id);
+      if (faces instanceof Error) p?.reject(faces);
+      else p?.resolve(faces);
+    },
+    fail(error: Error): void {
+      failure ??= error;
+      for (const p of pending.values()) p.reject(failure);
+      pending.clear();
+    },
+  };
+}
+
+/** createFrameDetector's threads in a child process (frame-detector-process.ts), spoken to over IPC. */
+async function createIsolatedDetector(options: Omit<FrameDetectorOptions, 'isolated'>): Promise<FrameDetector> {
+  const child = fork(new URL('./frame-detector-process.ts', import.meta.url), [], {
+    execArgv: workerExecArgv(process.execArgv),
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const replies = pendingReplies();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const send = (request: HostRequest): void => {
+    child.send(request);
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (message: HostMessage) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 'failed') reject(new Error(`face detector: ${message.message}`));
+      else if (message.type === 'faces') replies.settle(message.id, message.faces);
+      else if (message.type === 'error') replies.settle(message.id, new Error(`face detector: ${message.message}`));
+    });
+    child.on('error', (error) => {
+      replies.fail(error);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      const error = new Error(`face detector: its process exited (${signal ?? `code ${code}`})`);
+      replies.fail(error);
+      reject(error);
+    });
+  });
+  try {
+    send({ type: 'start', options });
+    await ready;
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+  return frameDetector(
+    (frame, known) => {
+      if (replies.failure || !child.connected) return Promise.reject(replies.failure ?? new Error('face detector: its process is gone'));
+      const { id, result } = replies.add();
+      const { width, height } = frame;
+      send({ type: 'detect', id, frame: 'yuv' in frame ? { yuv: frame.yuv, width, height } : { rgb: frame.rgb, width, height }, known });
+      return result;
+    },
+    // the process releases its models and exits
+    async () => {
+      if (child.connected) send({ type: 'close' });
+      await releasedWithin(exited);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  );
+}
+
 export async function createFrameDetector(options: FrameDetectorOptions = {}): Promise<FrameDetector> {
   const minFaceSize = options.minFaceSize ?? 40;
   const threadCount = options.threads ?? 1;
@@ -150,6 +288,7 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
   if (!(Number.isInteger(threadCount) && threadCount >= 1 && threadCount <= LARGEST_THREADS)) {
     throw new RangeError(`threads must be an integer from 1 to ${LARGEST_THREADS}, got ${threadCount}`);
   }
+  if (options.isolated) return createIsolatedDetector({ minFaceSize, threads: threadCount });
   const settings: WorkerSettings = { minFaceSize, minScore: MIN_SCORE, candidateScore: CANDIDATE_SCORE, iouThreshold: BLEND_IOU };
   const threads = Array.from({ length: threadCount }, () => startThread(settings));
   try {
@@ -159,25 +298,15 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
     throw error;
   }
   let nextId = 0;
-  let closing: Promise<void> | null = null;
-  const inFlight = new Set<Promise<FaceBox[]>>();
-
-  return {
-    detect(frame, detectOptions = {}) {
-      if (closing) return Promise.reject(new Error('face detector: closed'));
-      try {
-        checkFrame(frame);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+  return frameDetector(
+    (frame, known) => {
       const alive = threads.filter((t) => !t.failure);
       if (alive.length === 0) return Promise.reject(threads[0]?.failure ?? new Error('face detector: no threads'));
       // the least busy thread; the frame is copied to it (the caller keeps its buffer)
       const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       const id = nextId++;
-      const result = new Promise<FaceBox[]>((resolve, reject) => {
+      return new Promise<FaceBox[]>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject });
-        const known = (detectOptions.known ?? []).map(({ x, y, width, height }) => ({ x, y, width, height }));
         const { width, height } = frame;
         const request: DetectRequest =
           'yuv' in frame
@@ -185,30 +314,17 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
             : { type: 'detect', id, format: 'rgb', pixels: frame.rgb, width, height, known };
         thread.worker.postMessage(request);
       });
-      inFlight.add(result);
-      const forget = (): void => {
-        inFlight.delete(result);
-      };
-      result.then(forget, forget);
-      return result;
     },
-    close() {
-      // answers every detect() already accepted, then ends the threads
-      closing ??= (async () => {
-        await Promise.allSettled([...inFlight]);
-        await Promise.all(
-          threads.map(async (t) => {
-            if (!t.failure) {
-              t.worker.postMessage({ type: 'close' } satisfies CloseRequest);
-              let timer: NodeJS.Timeout | undefined;
-              await Promise.race([t.released, new Promise<void>((resolve) => (timer = setTimeout(resolve, RELEASE_TIMEOUT_MS)))]);
-              clearTimeout(timer);
-            }
-            await t.worker.terminate();
-          }),
-        );
-      })();
-      return closing;
-    },
-  };
+    // each thread releases its models, then is ended
+    () =>
+      Promise.all(
+        threads.map(async (t) => {
+          if (!t.failure) {
+            t.worker.postMessage({ type: 'close' } satisfies CloseRequest);
+            await releasedWithin(t.released);
+          }
+          await t.worker.terminate();
+        }),
+      ).then(() => {}),
+  );
 }
