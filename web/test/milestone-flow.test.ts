@@ -93,9 +93,18 @@ describe('record a milestone, review it, watch it in the feed', () => {
     await screenshot(reviewer.page, 'review-queue');
     await reviewer.page.getByRole('link', { name: title }).click();
     await reviewer.page.getByRole('heading', { name: title }).waitFor();
-    await reviewer.page.locator('.private-player video').evaluate((v: HTMLVideoElement) => {
+    await reviewer.page.locator('.private-player video').evaluate(async (v: HTMLVideoElement) => {
       v.muted = true;
-      return v.play();
+      // hls.js may attach its MediaSource just after the heading shows, which aborts a play() already asked for
+      // ("interrupted by a new load request", seen once in CI): ask again, a few times
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await v.play();
+        } catch (error) {
+          if (!(error instanceof DOMException && error.name === 'AbortError') || attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
     });
     await playsWithHls(reviewer.page, '.private-player video');
     await reviewer.page.getByRole('button', { name: 'Claim this clip' }).click();

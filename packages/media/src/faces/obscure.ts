@@ -36,6 +36,8 @@ export function mosaicBlockSize(box: Box, options: MosaicOptions = {}): number {
   return Math.max(minBlock, Math.ceil(side / 2) * 2);
 }
 
+const fillBytes = Uint8Array.prototype.fill;
+
 function mosaicPlane(
   plane: Buffer,
   offset: number,
@@ -46,20 +48,26 @@ function mosaicPlane(
   y1: number,
   block: number,
 ): void {
+  const blocks = Math.ceil((x1 - x0) / block);
+  const sums = new Float64Array(blocks);
   for (let by = y0; by < y1; by += block) {
     const ey = Math.min(by + block, y1);
-    for (let bx = x0; bx < x1; bx += block) {
+    // one pass over the band's rows, in memory order, summing each block's part of every row
+    sums.fill(0);
+    for (let y = by; y < ey; y++) {
+      const row = offset + y * stride;
+      for (let b = 0, bx = x0; b < blocks; b++, bx += block) {
+        const end = row + Math.min(bx + block, x1);
+        let sum = 0;
+        for (let i = row + bx; i < end; i++) sum += plane[i] as number;
+        sums[b] = (sums[b] as number) + sum;
+      }
+    }
+    for (let b = 0, bx = x0; b < blocks; b++, bx += block) {
       const ex = Math.min(bx + block, x1);
-      let sum = 0;
-      for (let y = by; y < ey; y++) {
-        const row = offset + y * stride;
-        for (let x = bx; x < ex; x++) sum += plane[row + x] as number;
-      }
-      const mean = Math.round(sum / ((ey - by) * (ex - bx)));
-      for (let y = by; y < ey; y++) {
-        const row = offset + y * stride;
-        plane.fill(mean, row + bx, row + ex);
-      }
+      const mean = Math.round((sums[b] as number) / ((ey - by) * (ex - bx)));
+      // TypedArray's fill: Buffer's own checks its arguments on every call (a third of the mosaic's time)
+      for (let y = by; y < ey; y++) fillBytes.call(plane, mean, offset + y * stride + bx, offset + y * stride + ex);
     }
   }
 }
