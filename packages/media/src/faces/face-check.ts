@@ -42,11 +42,16 @@ export async function loadFaceMesh(): Promise<FaceMeshModel> {
 
 /** The crop FaceMesh looks at for a box (frame px), or null when it is not wholly inside the frame. */
 export function meshCrop(box: FaceBox, width: number, height: number): { left: number; top: number; side: number } | null {
-  const size = Math.max(box.width, box.height);
-  if (size < MESH_MIN_BOX) return null;
-  const crop = squareAbout(box, Math.round(size * MESH_CROP));
+  const crop = meshSquare(box);
+  if (!crop) return null;
   const { left, top, side } = crop;
   return left < 0 || top < 0 || left + side > width || top + side > height ? null : crop;
+}
+
+/** The square FaceMesh is fed for a box, wherever it lies, or null for a tiny box. */
+function meshSquare(box: FaceBox): { left: number; top: number; side: number } | null {
+  const size = Math.max(box.width, box.height);
+  return size < MESH_MIN_BOX ? null : squareAbout(box, Math.round(size * MESH_CROP));
 }
 
 /**
@@ -55,9 +60,8 @@ export function meshCrop(box: FaceBox, width: number, height: number): { left: n
  * frame: meshCrop's; in a corner, past two opposite sides, or mostly outside: not checked).
  */
 export function edgeCrop(box: FaceBox, width: number, height: number): { left: number; top: number; side: number } | null {
-  const size = Math.max(box.width, box.height);
-  if (size < MESH_MIN_BOX) return null;
-  const crop = squareAbout(box, Math.round(size * MESH_CROP));
+  const crop = meshSquare(box);
+  if (!crop) return null;
   const { left, top, side } = crop;
   const past = [left < 0, top < 0, left + side > width, top + side > height].filter(Boolean).length;
   if (past !== 1) return null;

@@ -79,11 +79,43 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** A detection's answer from the other side (a worker thread or the isolated detector's process). */
+type Answer = { type: 'faces'; id: number; faces: FaceBox[] } | { type: 'error'; id: number; message: string };
+
+/** Detections sent and not yet answered, by id; all fail, and later ones too, once the other side is gone. */
+function pendingReplies() {
+  const pending = new Map<number, Pending>();
+  let failure: Error | null = null;
+  let nextId = 0;
+  return {
+    get failure() {
+      return failure;
+    },
+    get size() {
+      return pending.size;
+    },
+    add(): { id: number; result: Promise<FaceBox[]> } {
+      const id = nextId++;
+      return { id, result: new Promise<FaceBox[]>((resolve, reject) => pending.set(id, { resolve, reject })) };
+    },
+    answer(message: Answer): void {
+      const p = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.type === 'faces') p?.resolve(message.faces);
+      else p?.reject(new Error(`face detector: ${message.message}`));
+    },
+    fail(error: Error): void {
+      failure ??= error;
+      for (const p of pending.values()) p.reject(failure);
+      pending.clear();
+    },
+  };
+}
+
 interface Thread {
   worker: Worker;
-  pending: Map<number, Pending>;
+  replies: ReturnType<typeof pendingReplies>;
   ready: Promise<void>;
-  failure: Error | null;
   /** Resolves when the thread has released its models (or ended). */
   released: Promise<void>;
 }
@@ -113,39 +145,29 @@ function startThread(settings: WorkerSettings): Thread {
     workerData: settings,
     execArgv: workerExecArgv(process.execArgv),
   });
-  const pending = new Map<number, Pending>();
+  const replies = pendingReplies();
   let onReleased = (): void => {};
   const released = new Promise<void>((resolve) => {
     onReleased = resolve;
   });
-  const thread: Thread = { worker, pending, ready: Promise.resolve(), failure: null, released };
-  const fail = (error: Error): void => {
-    thread.failure ??= error;
-    for (const p of pending.values()) p.reject(thread.failure);
-    pending.clear();
-  };
+  const thread: Thread = { worker, replies, ready: Promise.resolve(), released };
   thread.ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') resolve();
       else if (message.type === 'closed') onReleased();
       else if (message.type === 'failed') {
-        fail(new Error(`face detector: ${message.message}`));
-        reject(thread.failure);
-      } else {
-        const p = pending.get(message.id);
-        pending.delete(message.id);
-        if (message.type === 'faces') p?.resolve(message.faces);
-        else p?.reject(new Error(`face detector: ${message.message}`));
-      }
+        replies.fail(new Error(`face detector: ${message.message}`));
+        reject(replies.failure);
+      } else replies.answer(message);
     });
     worker.on('error', (error) => {
-      fail(error);
+      replies.fail(error);
       reject(error);
     });
     worker.on('exit', (code) => {
       onReleased();
       const error = new Error(`face detector: worker thread exited (code ${code})`);
-      fail(error);
+      replies.fail(error);
       reject(error);
     });
   });
@@ -194,36 +216,6 @@ function frameDetector(run: (frame: RgbFrame | Yuv420Frame, known: Box[]) => Pro
   };
 }
 
-/** A request's reply, or its failure, by id; everything still waiting fails when the other side goes away. */
-function pendingReplies() {
-  const pending = new Map<number, Pending>();
-  let failure: Error | null = null;
-  let nextId = 0;
-  return {
-    get failure() {
-      return failure;
-    },
-    get size() {
-      return pending.size;
-    },
-    add(): { id: number; result: Promise<FaceBox[]> } {
-      const id = nextId++;
-      return { id, result: new Promise<FaceBox[]>((resolve, reject) => pending.set(id, { resolve, reject })) };
-    },
-    settle(id: number, faces: FaceBox[] | Error): void {
-      const p = pending.get(id);
-      pending.delete(id);
-      if (faces instanceof Error) p?.reject(faces);
-      else p?.resolve(faces);
-    },
-    fail(error: Error): void {
-      failure ??= error;
-      for (const p of pending.values()) p.reject(failure);
-      pending.clear();
-    },
-  };
-}
-
 /** createFrameDetector's threads in a child process (frame-detector-process.ts), spoken to over IPC. */
 async function createIsolatedDetector(options: Omit<FrameDetectorOptions, 'isolated'>): Promise<FrameDetector> {
   const child = fork(new URL('./frame-detector-process.ts', import.meta.url), [], {
@@ -240,8 +232,7 @@ async function createIsolatedDetector(options: Omit<FrameDetectorOptions, 'isola
     child.on('message', (message: HostMessage) => {
       if (message.type === 'ready') resolve();
       else if (message.type === 'failed') reject(new Error(`face detector: ${message.message}`));
-      else if (message.type === 'faces') replies.settle(message.id, message.faces);
-      else if (message.type === 'error') replies.settle(message.id, new Error(`face detector: ${message.message}`));
+      else if (message.type === 'faces' || message.type === 'error') replies.answer(message);
     });
     child.on('error', (error) => {
       replies.fail(error);
@@ -297,29 +288,26 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
     await Promise.all(threads.map((t) => t.worker.terminate()));
     throw error;
   }
-  let nextId = 0;
   return frameDetector(
     (frame, known) => {
-      const alive = threads.filter((t) => !t.failure);
-      if (alive.length === 0) return Promise.reject(threads[0]?.failure ?? new Error('face detector: no threads'));
+      const alive = threads.filter((t) => !t.replies.failure);
+      if (alive.length === 0) return Promise.reject(threads[0]?.replies.failure ?? new Error('face detector: no threads'));
       // the least busy thread; the frame is copied to it (the caller keeps its buffer)
-      const thread = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      const id = nextId++;
-      return new Promise<FaceBox[]>((resolve, reject) => {
-        thread.pending.set(id, { resolve, reject });
-        const { width, height } = frame;
-        const request: DetectRequest =
-          'yuv' in frame
-            ? { type: 'detect', id, format: 'yuv420p', pixels: frame.yuv, width, height, known }
-            : { type: 'detect', id, format: 'rgb', pixels: frame.rgb, width, height, known };
-        thread.worker.postMessage(request);
-      });
+      const thread = alive.reduce((a, b) => (b.replies.size < a.replies.size ? b : a));
+      const { id, result } = thread.replies.add();
+      const { width, height } = frame;
+      const request: DetectRequest =
+        'yuv' in frame
+          ? { type: 'detect', id, format: 'yuv420p', pixels: frame.yuv, width, height, known }
+          : { type: 'detect', id, format: 'rgb', pixels: frame.rgb, width, height, known };
+      thread.worker.postMessage(request);
+      return result;
     },
     // each thread releases its models, then is ended
     () =>
       Promise.all(
         threads.map(async (t) => {
-          if (!t.failure) {
+          if (!t.replies.failure) {
             t.worker.postMessage({ type: 'close' } satisfies CloseRequest);
             await releasedWithin(t.released);
           }
