@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLadderArgs, buildLadderFilterGraph, faceFrameFilter, faceFrameSize, faceThumbnailsArgs } from './ladder-args.ts';
+import { buildLadderArgs, buildLadderFilterGraph, buildY4mDecodeArgs, faceFrameFilter, faceFrameSize, faceThumbnailsArgs, selectedFrameIndex } from './ladder-args.ts';
 import { planLadder } from './ladder-plan.ts';
 import { validatedSource } from './validated-source-fixture.ts';
 
@@ -124,5 +124,25 @@ describe('face frames', () => {
     const graph = args[args.indexOf('-filter_complex') + 1] ?? '';
     // clipped to the 1080x1920 face frame, not the 2160x3840 upload
     expect(graph).toContain('crop=80:120:1000:1800');
+  });
+});
+
+describe('detection frame selection', () => {
+  it('maps the k-th frame passed on to its decoded index: every N-th, then every frame from the tail on', () => {
+    const selection = { every: 5, tailFrom: 22 };
+    expect(Array.from({ length: 10 }, (_, k) => selectedFrameIndex(selection, k))).toEqual([0, 5, 10, 15, 20, 22, 23, 24, 25, 26]);
+    // a tail at a multiple of N, and one from the start (a clip shorter than the tail: every frame)
+    expect(Array.from({ length: 6 }, (_, k) => selectedFrameIndex({ every: 5, tailFrom: 10 }, k))).toEqual([0, 5, 10, 11, 12, 13]);
+    expect(Array.from({ length: 4 }, (_, k) => selectedFrameIndex({ every: 5, tailFrom: -7 }, k))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('asks ffmpeg for those frames without filling the gaps, and refuses a bad selection', () => {
+    const plan = planLadder(validatedSource());
+    const args = buildY4mDecodeArgs(plan, '/in.mp4', { every: 5, tailFrom: 400 });
+    expect(args[args.indexOf('-vf') + 1]).toMatch(/,select='not\(mod\(n\\,5\)\)\+gte\(n\\,400\)'$/);
+    expect(args[args.indexOf('-fps_mode') + 1]).toBe('passthrough');
+    expect(buildY4mDecodeArgs(plan, '/in.mp4')).not.toContain('-fps_mode');
+    expect(() => buildY4mDecodeArgs(plan, '/in.mp4', { every: 0, tailFrom: 10 })).toThrow(RangeError);
+    expect(() => buildY4mDecodeArgs(plan, '/in.mp4', { every: 5, tailFrom: 1.5 })).toThrow(RangeError);
   });
 });

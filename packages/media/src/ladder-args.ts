@@ -76,8 +76,32 @@ export function expectedFaceFrames(plan: LadderPlan): number {
   return Math.round((plan.durationMs / 1000) * (num / den));
 }
 
-/** The decoder half of a blurred ladder: the upload's video as autorotated yuv420p y4m on stdout. */
-export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string): string[] {
+/**
+ * Which frames the detection decoder passes on (the others are decoded, as they must be, but never leave ffmpeg):
+ * every `every`-th frame, and every frame from `tailFrom` on, so that the clip's last frame (always a detection)
+ * arrives whatever the clip's exact length.
+ */
+export interface DecodedFrameSelection {
+  every: number;
+  tailFrom: number;
+}
+
+/** The index (in the decoder's frame order) of the k-th frame a selection passes on. */
+export function selectedFrameIndex(selection: DecodedFrameSelection, k: number): number {
+  const { every, tailFrom } = selection;
+  const before = Math.max(0, Math.ceil(tailFrom / every));
+  return k < before ? k * every : Math.max(0, tailFrom) + (k - before);
+}
+
+/**
+ * The decoder half of a blurred ladder: the upload's video as autorotated yuv420p y4m on stdout; with a selection,
+ * only those frames (y4m has no timestamps: frame k is selectedFrameIndex(selection, k)).
+ */
+export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string, selection?: DecodedFrameSelection): string[] {
+  if (selection && !(Number.isInteger(selection.every) && selection.every >= 1 && Number.isInteger(selection.tailFrom))) {
+    throw new RangeError(`bad frame selection ${JSON.stringify(selection)}`);
+  }
+  const select = selection ? `,select='not(mod(n\\,${selection.every}))+gte(n\\,${selection.tailFrom})'` : '';
   return [
     '-hide_banner',
     '-v',
@@ -86,7 +110,9 @@ export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string): string[
     '-map',
     '0:v:0',
     '-vf',
-    `${faceFrameFilter(plan)},format=yuv420p`,
+    `${faceFrameFilter(plan)},format=yuv420p${select}`,
+    // the frames select drops are dropped, never replaced by copies to keep the rate
+    ...(selection ? ['-fps_mode', 'passthrough'] : []),
     '-f',
     'yuv4mpegpipe',
     '-strict',

@@ -2,14 +2,16 @@
 // here is scripted (boxes chosen by the test) so that what must change and what must not is known exactly; the
 // real detector is exercised by the face-detector tests and the end-to-end acceptance test.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectFaceTracks } from '../src/faces/blur-stream.ts';
+import { detectFaceTracks, detectionSelection } from '../src/faces/blur-stream.ts';
 import type { FrameDetector } from '../src/faces/frame-detector.ts';
 import { alignBox, type Box, mosaicBlockSize } from '../src/faces/obscure.ts';
+import { buildY4mDecodeArgs } from '../src/ladder-args.ts';
 import { planLadder } from '../src/ladder-plan.ts';
 import { probeMedia } from '../src/probe.ts';
 import { transcodeLadder } from '../src/transcode-ladder.ts';
@@ -195,10 +197,50 @@ describe('blurred ladder', () => {
     const seen: number[] = [];
     const found = await detectFaceTracks(plan, input, { timeoutMs: 60_000 }, { detector, onProgress: (p) => seen.push(p) });
     expect(found.frameCount).toBe(60);
-    expect(seen.length).toBeGreaterThanOrEqual(60);
+    // once per frame passed on to detection (every 5th, then the last second's)
+    expect(seen.length).toBeGreaterThanOrEqual(12);
     expect(seen.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= (seen[i - 1] as number)))).toBe(true);
     expect(seen.at(-2)).toBeGreaterThan(90);
     expect(seen.at(-1)).toBe(100);
+  });
+
+  it('passes the detector exactly the decoded frames it detects, the last one included, even when the stated duration is wrong', async () => {
+    // 62 frames: the last (61) is not a multiple of 5
+    const input = await generateClip({ path: join(work, 'selection.mp4'), width: 320, height: 568, seconds: 62 / 30, fps: 30, audio: true });
+    const plan = planLadder(validateSource(await probeMedia(input)));
+    // every decoded frame's md5, as ffmpeg decodes it for face work without any selection
+    const args = buildY4mDecodeArgs(plan, input);
+    args.splice(args.indexOf('yuv4mpegpipe'), 1, 'framemd5');
+    const { stdout } = await execFileAsync('ffmpeg', args.filter((a) => a !== '-strict' && a !== '-1'), { maxBuffer: 64 * 1024 * 1024 });
+    const decoded = stdout
+      .split('\n')
+      .filter((line) => line.trim() && !line.startsWith('#'))
+      .map((line) => line.split(',').at(-1)?.trim());
+    expect(decoded).toHaveLength(62);
+    const want = [...Array.from({ length: 13 }, (_, k) => decoded[5 * k]), decoded[61]];
+
+    const hashes = (seen: string[]): FrameDetector => ({
+      async detect(frame) {
+        seen.push(createHash('md5').update('yuv' in frame ? frame.yuv : frame.rgb).digest('hex'));
+        return [];
+      },
+      async close() {},
+    });
+    // the decoder passes on only every 5th frame and the last second (the clip's end, whatever its length)
+    expect(detectionSelection(plan, 5).tailFrom).toBeGreaterThan(0);
+    const seen: string[] = [];
+    const found = await detectFaceTracks(plan, input, { timeoutMs: 60_000 }, { detector: hashes(seen) });
+    expect(found.frameCount).toBe(62);
+    expect(seen).toEqual(want);
+
+    // a container that claims 3 s more than the video holds: the tail never comes, so the clip is decoded again in
+    // full, and the answer is the same
+    const lying = { ...plan, durationMs: plan.durationMs + 3000 };
+    expect(detectionSelection(lying, 5).tailFrom).toBeGreaterThan(62);
+    const seenLying: string[] = [];
+    const foundLying = await detectFaceTracks(lying, input, { timeoutMs: 60_000 }, { detector: hashes(seenLying) });
+    expect(foundLying.frameCount).toBe(62);
+    expect(seenLying.slice(-want.length)).toEqual(want);
   });
 
   it('a failing detector stops both ffmpeg processes and leaves no playlist', async () => {

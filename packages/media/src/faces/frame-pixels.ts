@@ -3,6 +3,7 @@
 // decoded yuv420p frames as they come from the decoder, converted to RGB in the detector's thread (the pipeline's
 // thread only passes the planes on: half the bytes of RGB, and the conversion off the thread that feeds ffmpeg).
 import { type Box, detectionGain, yuv420ToRgb } from './obscure.ts';
+import { threadKernels } from './frame-kernels.ts';
 import { resizeToModelInput } from './rgb-resize.ts';
 import type { RgbFrame } from './tiles.ts';
 import { yuv420FrameBytes } from './y4m.ts';
@@ -79,23 +80,54 @@ export function yuvToRgbFrame(frame: Yuv420Frame, gain = detectionGain(frame.yuv
 }
 
 /**
- * A yuv420p frame read as RGB as yuvToRgbFrame makes it, converted once, on first use. Converting at chroma
- * resolution instead was ~0.8 s faster per 15 s clip, but its small differences flipped FaceMesh's verdict on a face
- * cut by the frame edge in the edge clip, leaving a real face unobscured: the detector sees what the RGB path saw.
+ * A side x side square of a yuv420p frame as RGB24, converted pixel by pixel exactly as yuv420ToRgb converts the
+ * whole frame (brightened by `gain`), with its top-left at (left, top), mirrored where it reaches past the edges.
+ */
+export function cropSquareYuv(frame: Yuv420Frame, gain: number, left: number, top: number, side: number): Uint8Array {
+  const { yuv, width, height } = frame;
+  const chromaWidth = Math.ceil(width / 2);
+  const uOffset = width * height;
+  const vOffset = uOffset + chromaWidth * Math.ceil(height / 2);
+  const out = new Uint8Array(side * side * 3);
+  const xs = cropColumns(left, side, width) ?? Int32Array.from({ length: side }, (_, i) => left + i);
+  const k = 1.164 * gain;
+  let o = 0;
+  for (let y = 0; y < side; y++) {
+    const sy = reflect(top + y, height);
+    const yrow = sy * width;
+    const crow = (sy >> 1) * chromaWidth;
+    for (let x = 0; x < side; x++) {
+      const sx = xs[x] as number;
+      // the same operations, in the same order, as yuv420ToRgb (obscure.ts)
+      const c = k * ((yuv[yrow + sx] as number) - 16);
+      const u = gain * ((yuv[uOffset + crow + (sx >> 1)] as number) - 128);
+      const v = gain * ((yuv[vOffset + crow + (sx >> 1)] as number) - 128);
+      const r = c + 1.596 * v + 0.5;
+      const g = c - 0.392 * u - 0.813 * v + 0.5;
+      const b = c + 2.017 * u + 0.5;
+      out[o++] = r < 0 ? 0 : r > 255 ? 255 : r;
+      out[o++] = g < 0 ? 0 : g > 255 ? 255 : g;
+      out[o++] = b < 0 ? 0 : b > 255 ? 255 : b;
+    }
+  }
+  return out;
+}
+
+/**
+ * A yuv420p frame read as RGB exactly as yuvToRgbFrame makes it, without converting the whole frame in JS: the
+ * shrink runs in WebAssembly (frame-kernels.ts, bit for bit the JS result, ~2.5x faster), crops convert only their
+ * own pixels. Converting at chroma resolution instead was ~0.8 s faster per 15 s clip, but its small differences
+ * flipped FaceMesh's verdict on a face cut by the frame edge in the edge clip, leaving a real face unobscured: the
+ * detector sees what the RGB path saw.
  */
 export function yuvPixels(frame: Yuv420Frame, gain = detectionGain(frame.yuv, frame.width, frame.height)): FramePixels {
   const { yuv, width, height } = frame;
   const size = yuv420FrameBytes(width, height);
   if (yuv.length !== size) throw new RangeError(`expected ${size} bytes of yuv420p ${width}x${height}, got ${yuv.length}`);
-  let rgb: FramePixels | undefined;
-  const converted = (): FramePixels => {
-    rgb ??= rgbPixels(yuvToRgbFrame(frame, gain));
-    return rgb;
-  };
   return {
     width,
     height,
-    shrink: (dstWidth, dstHeight) => converted().shrink(dstWidth, dstHeight),
-    crop: (left, top, side) => converted().crop(left, top, side),
+    shrink: (dstWidth, dstHeight) => threadKernels().shrinkYuv(yuv, width, height, gain, dstWidth, dstHeight),
+    crop: (left, top, side) => cropSquareYuv(frame, gain, left, top, side),
   };
 }

@@ -1,33 +1,9 @@
 // Area-averaging downscale of RGB pictures into BlazeFace's normalised float input ([-1, 1], HWC). Area averaging
 // (not bilinear sampling) keeps small faces intact when shrinking by 2-16x. Vertical pass first, so the pass that
-// touches every source pixel is a plain weighted sum of whole rows.
-
-/** Per output index along one axis: the first source index, how many follow, and their weights (packed). */
-interface AxisWeights {
-  start: Int32Array;
-  count: Int32Array;
-  offset: Int32Array;
-  weights: Float32Array;
-}
-
-function axisWeights(srcLength: number, dstLength: number): AxisWeights {
-  const ratio = srcLength / dstLength;
-  const start = new Int32Array(dstLength);
-  const count = new Int32Array(dstLength);
-  const offset = new Int32Array(dstLength);
-  const packed: number[] = [];
-  for (let i = 0; i < dstLength; i++) {
-    const from = i * ratio;
-    const to = Math.min(srcLength, (i + 1) * ratio);
-    const first = Math.floor(from);
-    const last = Math.min(srcLength - 1, Math.ceil(to) - 1);
-    start[i] = first;
-    offset[i] = packed.length;
-    for (let s = first; s <= last; s++) packed.push((Math.min(to, s + 1) - Math.max(from, s)) / (to - from));
-    count[i] = last - first + 1;
-  }
-  return { start, count, offset, weights: Float32Array.from(packed) };
-}
+// touches every source pixel is a plain weighted sum of whole rows. RGB24 bytes are shrunk by the same arithmetic in
+// WebAssembly (frame-kernels.ts, ~5x faster); the JS here is its reference and shrinks the float levels.
+import { axisWeights } from './area-weights.ts';
+import { threadKernels } from './frame-kernels.ts';
 
 /** A picture of RGB values: bytes (0..255) from a decoder, or a normalised level ([-1, 1]) from an earlier resize. */
 export type RgbPixels = Uint8Array | Float32Array;
@@ -36,7 +12,7 @@ export type RgbPixels = Uint8Array | Float32Array;
  * Shrinks (or copies, same size) an RGB picture to dstWidth x dstHeight by area averaging and returns float32 HWC
  * values mapped by `value * gain + bias` (bytes to [-1, 1]: gain 1/127.5, bias -1; already normalised: 1, 0).
  */
-function resizeArea(src: RgbPixels, width: number, height: number, dstWidth: number, dstHeight: number, gain: number, bias: number): Float32Array {
+export function resizeArea(src: RgbPixels, width: number, height: number, dstWidth: number, dstHeight: number, gain: number, bias: number): Float32Array {
   if (src.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 values, got ${src.length}`);
   if (!(Number.isInteger(dstWidth) && Number.isInteger(dstHeight) && dstWidth >= 1 && dstHeight >= 1 && dstWidth <= width && dstHeight <= height)) {
     throw new RangeError(`cannot resize ${width}x${height} to ${dstWidth}x${dstHeight}`);
@@ -84,7 +60,7 @@ function resizeArea(src: RgbPixels, width: number, height: number, dstWidth: num
 
 /** RGB24 bytes -> normalised model input of dstWidth x dstHeight. */
 export function resizeToModelInput(rgb: Uint8Array, width: number, height: number, dstWidth: number, dstHeight: number): Float32Array {
-  return resizeArea(rgb, width, height, dstWidth, dstHeight, 1 / 127.5, -1);
+  return threadKernels().shrinkRgb(rgb, width, height, dstWidth, dstHeight, 1 / 127.5, -1);
 }
 
 /** A normalised picture (an earlier level) -> a smaller normalised one. */
@@ -97,7 +73,7 @@ export function shrinkModelInput(pixels: Float32Array, width: number, height: nu
  * pixel when enlarging (a small face's crop; what the measurements in docs/face-detection.md used).
  */
 export function resizeToUnitInput(rgb: Uint8Array, width: number, height: number, dstWidth: number, dstHeight: number): Float32Array {
-  if (dstWidth <= width && dstHeight <= height) return resizeArea(rgb, width, height, dstWidth, dstHeight, 1 / 255, 0);
+  if (dstWidth <= width && dstHeight <= height) return threadKernels().shrinkRgb(rgb, width, height, dstWidth, dstHeight, 1 / 255, 0);
   if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 values, got ${rgb.length}`);
   if (!(Number.isInteger(dstWidth) && Number.isInteger(dstHeight) && dstWidth >= 1 && dstHeight >= 1)) {
     throw new RangeError(`cannot resize ${width}x${height} to ${dstWidth}x${dstHeight}`);
