@@ -115,12 +115,12 @@ export function createFrameKernels(): FrameKernels {
       const size = yuv420FrameBytes(width, height);
       if (yuv.length !== size) throw new RangeError(`expected ${size} bytes of yuv420p ${width}x${height}, got ${yuv.length}`);
       checkShrink(width, height, dstWidth, dstHeight);
-      // the planes, then their RGB (+ 2 bytes: the conversion writes 8 bytes for each pair of pixels)
-      const [src, rgb] = place(size, width * height * 3 + 2) as [number, number];
+      // the planes, then their RGB (+ 4 bytes: the conversion writes 16 bytes for every 4 pixels)
+      const [src, rgb] = place(size, width * height * 3 + 4) as [number, number];
       new Uint8Array(memory.buffer).set(yuv, src);
       // k as JS computes it in yuv420ToRgb: 1.164 * gain, then times (Y - 16)
       kernels.yuv420_to_rgb(src, width, height, rgb, 1.164 * gain, gain);
-      return shrinkPlaced(rgb, rgb + width * height * 3 + 2, width, height, dstWidth, dstHeight, 1 / 127.5, -1);
+      return shrinkPlaced(rgb, rgb + width * height * 3 + 4, width, height, dstWidth, dstHeight, 1 / 127.5, -1);
     },
     shrinkRgb(rgb, width, height, dstWidth, dstHeight, gain, bias) {
       if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 values, got ${rgb.length}`);

@@ -33,18 +33,23 @@
     (i32.store8 offset=2 (local.get $o)
       (call $channel (f64.add (f64.add (local.get $c) (f64.mul (f64.const 2.017) (local.get $uf))) (f64.const 0.5)))))
 
-  ;; The whole frame to RGB24 at $dst. Pairs of pixels (which share their chroma) two lanes at a time; each pair
-  ;; writes 8 bytes, the last two of which the next pair overwrites: $dst needs 2 bytes of room past the frame.
+  ;; The whole frame to RGB24 at $dst. Four pixels (two pairs sharing their chroma) at a time, two lanes of doubles
+  ;; each; a row's last pair and an odd last pixel on their own. Each quad writes 16 bytes, each pair 8, of which the
+  ;; next pixels overwrite the last 4 or 2: $dst needs 4 bytes of room past the frame.
   (func (export "yuv420_to_rgb") (param $src i32) (param $width i32) (param $height i32) (param $dst i32)
     (param $k f64) (param $gain f64)
     (local $cw i32) (local $u0 i32) (local $v0 i32) (local $y i32) (local $x i32) (local $yrow i32) (local $crow i32)
     (local $ci i32) (local $o i32) (local $pairs i32) (local $u f64) (local $v f64) (local $c v128) (local $kv v128)
-    (local $r v128) (local $g v128) (local $b v128)
+    (local $r v128) (local $g v128) (local $b v128) (local $quads i32) (local $yi v128) (local $c1 v128) (local $uv v128)
+    (local $vv v128) (local $t v128) (local $half v128) (local $top v128) (local $rgb v128)
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $top (f64x2.splat (f64.const 255)))
     (local.set $cw (i32.shr_u (i32.add (local.get $width) (i32.const 1)) (i32.const 1)))
     (local.set $u0 (i32.add (local.get $src) (i32.mul (local.get $width) (local.get $height))))
     (local.set $v0 (i32.add (local.get $u0)
       (i32.mul (local.get $cw) (i32.shr_u (i32.add (local.get $height) (i32.const 1)) (i32.const 1)))))
     (local.set $pairs (i32.shr_u (local.get $width) (i32.const 1)))
+    (local.set $quads (i32.shr_u (local.get $width) (i32.const 2)))
     (local.set $kv (f64x2.splat (local.get $k)))
     (local.set $o (local.get $dst))
     (local.set $y (i32.const 0))
@@ -54,6 +59,60 @@
         (local.set $yrow (i32.add (local.get $src) (i32.mul (local.get $y) (local.get $width))))
         (local.set $crow (i32.mul (i32.shr_u (local.get $y) (i32.const 1)) (local.get $cw)))
         (local.set $x (i32.const 0))
+        ;; $x counts pairs: two per quad
+        (block $quads_done
+          (loop $quad
+            (br_if $quads_done (i32.ge_u (local.get $x) (i32.shl (local.get $quads) (i32.const 1))))
+            (local.set $ci (i32.add (local.get $crow) (local.get $x)))
+            ;; Y - 16 of the four pixels; c = k * (Y - 16) for pixels 0-1 ($c) and 2-3 ($c1)
+            (local.set $yi (i32x4.sub
+              (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
+                (v128.load32_zero (i32.add (local.get $yrow) (i32.shl (local.get $x) (i32.const 1))))))
+              (i32x4.splat (i32.const 16))))
+            (local.set $c (f64x2.mul (local.get $kv) (f64x2.convert_low_i32x4_s (local.get $yi))))
+            (local.set $c1 (f64x2.mul (local.get $kv) (f64x2.convert_low_i32x4_s
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $yi) (local.get $yi)))))
+            ;; u = gain * (U - 128), v = gain * (V - 128) of both pairs, one per lane
+            (local.set $uv (f64x2.mul (f64x2.splat (local.get $gain)) (f64x2.convert_low_i32x4_s (i32x4.sub
+              (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat (i32.add (local.get $u0) (local.get $ci)))))
+              (i32x4.splat (i32.const 128))))))
+            (local.set $vv (f64x2.mul (f64x2.splat (local.get $gain)) (f64x2.convert_low_i32x4_s (i32x4.sub
+              (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat (i32.add (local.get $v0) (local.get $ci)))))
+              (i32x4.splat (i32.const 128))))))
+            ;; r: the first pair's term in both lanes for pixels 0-1, the second's for 2-3
+            (local.set $t (f64x2.mul (f64x2.splat (f64.const 1.596)) (local.get $vv)))
+            (local.set $r (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (i32x4.trunc_sat_f64x2_u_zero (f64x2.min (local.get $top) (f64x2.add (f64x2.add (local.get $c)
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $t) (local.get $t))) (local.get $half))))
+              (i32x4.trunc_sat_f64x2_u_zero (f64x2.min (local.get $top) (f64x2.add (f64x2.add (local.get $c1)
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (local.get $half))))))
+            ;; g = ((c - 0.392 u) - 0.813 v) + 0.5
+            (local.set $t (f64x2.mul (f64x2.splat (f64.const 0.392)) (local.get $uv)))
+            (local.set $vv (f64x2.mul (f64x2.splat (f64.const 0.813)) (local.get $vv)))
+            (local.set $g (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (i32x4.trunc_sat_f64x2_u_zero (f64x2.min (local.get $top) (f64x2.add (f64x2.sub (f64x2.sub (local.get $c)
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $t) (local.get $t)))
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $vv) (local.get $vv))) (local.get $half))))
+              (i32x4.trunc_sat_f64x2_u_zero (f64x2.min (local.get $top) (f64x2.add (f64x2.sub (f64x2.sub (local.get $c1)
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t)))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $vv) (local.get $vv))) (local.get $half))))))
+            ;; b = (c + 2.017 u) + 0.5
+            (local.set $t (f64x2.mul (f64x2.splat (f64.const 2.017)) (local.get $uv)))
+            (local.set $b (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (i32x4.trunc_sat_f64x2_u_zero (f64x2.min (local.get $top) (f64x2.add (f64x2.add (local.get $c)
+                (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $t) (local.get $t))) (local.get $half))))
+              (i32x4.trunc_sat_f64x2_u_zero (f64x2.min (local.get $top) (f64x2.add (f64x2.add (local.get $c1)
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $t) (local.get $t))) (local.get $half))))))
+            ;; r0-3 g0-3 b0-3 as bytes, interleaved: r0 g0 b0 r1 ... b3 (+ 4 bytes the next pixels overwrite)
+            (local.set $rgb (i8x16.narrow_i16x8_u
+              (i16x8.narrow_i32x4_u (local.get $r) (local.get $g))
+              (i16x8.narrow_i32x4_u (local.get $b) (local.get $b))))
+            (v128.store (local.get $o)
+              (i8x16.shuffle 0 4 8 1 5 9 2 6 10 3 7 11 0 0 0 0 (local.get $rgb) (local.get $rgb)))
+            (local.set $o (i32.add (local.get $o) (i32.const 12)))
+            (local.set $x (i32.add (local.get $x) (i32.const 2)))
+            (br $quad)))
+        ;; a last pair
         (block $pairs_done
           (loop $pair
             (br_if $pairs_done (i32.ge_u (local.get $x) (local.get $pairs)))
