@@ -32,6 +32,29 @@ describe('the worker face detector lease', { timeout: 60_000 }, () => {
     });
   });
 
+  it('a job can hold it from its start (loading while the upload downloads): kept while held, unloaded once released and idle', async () => {
+    const release = deps.holdFaceDetector();
+    const seen: unknown[] = [];
+    await deps.withFaceDetector(async (detector) => {
+      seen.push(detector);
+    });
+    // well past FACE_DETECTOR_IDLE_MS: still loaded, because it is held
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await deps.withFaceDetector(async (detector) => {
+      seen.push(detector);
+      expect(await detector.detect(frame)).toEqual([]);
+    });
+    expect(seen[1]).toBe(seen[0]);
+    release();
+    release(); // a second call changes nothing
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect((seen[0] as { detect: (f: typeof frame) => Promise<unknown> }).detect(frame)).rejects.toThrow();
+    await deps.withFaceDetector(async (detector) => {
+      expect(detector).not.toBe(seen[0]);
+      expect(await detector.detect(frame)).toEqual([]);
+    });
+  });
+
   it('gives the detector back when a job fails, and a later job still gets one', async () => {
     await expect(deps.withFaceDetector(async () => Promise.reject(new Error('job failed')))).rejects.toThrow('job failed');
     await deps.withFaceDetector(async (detector) => expect(await detector.detect(frame)).toEqual([]));

@@ -14,6 +14,11 @@ export interface WorkerDeps {
    * next phase needs more).
    */
   withFaceDetector<T>(work: (detector: FrameDetector) => Promise<T>): Promise<T>;
+  /**
+   * Starts loading the face detector now and keeps it loaded until the returned release is called (then the idle
+   * rule applies): a job that will look for faces calls it first, so the ~1 s load overlaps its download and probe.
+   */
+  holdFaceDetector(): () => void;
   close(): Promise<void>;
 }
 
@@ -33,27 +38,45 @@ export function createWorkerDeps(config: Config): WorkerDeps {
     detector = null;
     await (await loaded?.catch(() => null))?.close();
   };
+  /** One more user of the detector (loading it if needed); `release`, called once, ends that use. */
+  const acquire = (): { loaded: Promise<FrameDetector>; release: () => void } => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    detector ??= createFrameDetector({ threads: config.media.faceDetectThreads, isolated: true }).catch((error: unknown) => {
+      detector = null;
+      throw error;
+    });
+    const loaded = detector;
+    users++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      users--;
+      if (users === 0) {
+        idleTimer = setTimeout(() => void unload(), config.media.faceDetectorIdleMs);
+        idleTimer.unref();
+      }
+    };
+    return { loaded, release };
+  };
   return {
     db,
     videos: createVideoRepository(db),
     storage,
     async withFaceDetector(work) {
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = null;
-      detector ??= createFrameDetector({ threads: config.media.faceDetectThreads, isolated: true }).catch((error: unknown) => {
-        detector = null;
-        throw error;
-      });
-      users++;
+      const { loaded, release } = acquire();
       try {
-        return await work(await detector);
+        return await work(await loaded);
       } finally {
-        users--;
-        if (users === 0) {
-          idleTimer = setTimeout(() => void unload(), config.media.faceDetectorIdleMs);
-          idleTimer.unref();
-        }
+        release();
       }
+    },
+    holdFaceDetector() {
+      const { loaded, release } = acquire();
+      // a failed load is reported to the job that asks for the detector (which then tries a fresh one)
+      loaded.catch(() => {});
+      return release;
     },
     async close() {
       if (idleTimer) clearTimeout(idleTimer);

@@ -108,6 +108,8 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
 
     const work = await mkdtemp(join(config.media.tempDir ?? tmpdir(), `onward-${videoId}-`));
     const progress = progressReporter(deps, videoId);
+    // Faces will be looked for: the detector loads (~1 s of CPU) while the upload downloads and is probed.
+    const releaseDetector = video.blur_faces && !video.faces_chosen_at ? deps.holdFaceDetector() : null;
     try {
       const input = join(work, 'original');
       await deps.storage.downloadToFile(objectKeys.original(videoId), input, {
@@ -215,6 +217,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       if (lastAttempt) await markFailed(deps, videoId, 'processing_failed', GENERIC_FAILURE);
       throw error;
     } finally {
+      releaseDetector?.();
       await rm(work, { recursive: true, force: true });
     }
   };
