@@ -79,18 +79,27 @@ export function expectedFaceFrames(plan: LadderPlan): number {
 /**
  * Which frames the detection decoder passes on (the others are decoded, as they must be, but never leave ffmpeg):
  * every `every`-th frame, and every frame from `tailFrom` on, so that the clip's last frame (always a detection)
- * arrives whatever the clip's exact length.
+ * arrives whatever the clip's exact length; or every frame from `from` on (the rest of a clip that ended early).
  */
-export interface DecodedFrameSelection {
-  every: number;
-  tailFrom: number;
-}
+export type DecodedFrameSelection = { every: number; tailFrom: number } | { from: number };
 
 /** The index (in the decoder's frame order) of the k-th frame a selection passes on. */
 export function selectedFrameIndex(selection: DecodedFrameSelection, k: number): number {
+  if ('from' in selection) return selection.from + k;
   const { every, tailFrom } = selection;
   const before = Math.max(0, Math.ceil(tailFrom / every));
   return k < before ? k * every : Math.max(0, tailFrom) + (k - before);
+}
+
+function selectFilter(selection: DecodedFrameSelection): string {
+  if ('from' in selection) {
+    if (!(Number.isInteger(selection.from) && selection.from >= 0)) throw new RangeError(`bad frame selection ${JSON.stringify(selection)}`);
+    return `select='gte(n\\,${selection.from})'`;
+  }
+  if (!(Number.isInteger(selection.every) && selection.every >= 1 && Number.isInteger(selection.tailFrom))) {
+    throw new RangeError(`bad frame selection ${JSON.stringify(selection)}`);
+  }
+  return `select='not(mod(n\\,${selection.every}))+gte(n\\,${selection.tailFrom})'`;
 }
 
 /**
@@ -98,10 +107,7 @@ export function selectedFrameIndex(selection: DecodedFrameSelection, k: number):
  * only those frames (y4m has no timestamps: frame k is selectedFrameIndex(selection, k)).
  */
 export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string, selection?: DecodedFrameSelection): string[] {
-  if (selection && !(Number.isInteger(selection.every) && selection.every >= 1 && Number.isInteger(selection.tailFrom))) {
-    throw new RangeError(`bad frame selection ${JSON.stringify(selection)}`);
-  }
-  const select = selection ? `,select='not(mod(n\\,${selection.every}))+gte(n\\,${selection.tailFrom})'` : '';
+  const select = selection ? `,${selectFilter(selection)}` : '';
   return [
     '-hide_banner',
     '-v',

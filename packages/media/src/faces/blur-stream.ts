@@ -118,17 +118,15 @@ async function write(stream: Writable, data: Buffer, signal: AbortSignal): Promi
 const DETECTIONS_AHEAD = 1;
 
 /**
- * Reads decoded frames, detects and tracks faces: the boxes to obscure in every frame. Nothing is written. With a
- * selection the decoder passed on only those frames; null when the clip then ended before the selection's tail
- * (its length, and so its last frame, unknown).
+ * Detects and tracks faces in decoded frames (in increasing order, indices of the decoder's frame order; each frame
+ * that is a multiple of detectEvery, and the last): the boxes to obscure in every frame. Nothing is written.
  */
 async function trackStream(
-  input: Readable,
+  decoded: (onHeader: (header: Y4mHeader) => void) => AsyncIterable<YuvFrame>,
   options: FaceDetectionOptions,
   signal: AbortSignal,
   expectedFrames: number,
-  selection?: DecodedFrameSelection,
-): Promise<FaceTracks | null> {
+): Promise<FaceTracks> {
   // validated by detectFaceTracks
   const every = options.detectEvery ?? 5;
   const enlarge = options.enlarge ?? 1.5;
@@ -167,11 +165,10 @@ async function trackStream(
     detections.delete(d);
   };
 
-  for await (const decoded of readY4mFrames(input, (h) => {
+  for await (const frame of decoded((h) => {
     header = h;
     tracker.setFrameSize(h.width, h.height);
   })) {
-    const frame = selection ? { ...decoded, index: selectedFrameIndex(selection, decoded.index) } : decoded;
     last = frame;
     if (options.onProgress && expectedFrames > 0) options.onProgress(Math.min(99, (100 * (frame.index + 1)) / expectedFrames));
     if (frame.index % every === 0) detect(frame);
@@ -184,11 +181,6 @@ async function trackStream(
   }
   const final = last as YuvFrame | null;
   if (!header || !final) throw new Error('blur stream: the decoder produced no frames');
-  if (selection && final.index < selection.tailFrom) {
-    // the clip is shorter than its stated duration: which frame was its last is unknown
-    await Promise.allSettled(detections.values());
-    return null;
-  }
   const { width, height } = header;
   // The last frame is always a detection.
   if (final.index % every !== 0) detect(final);
@@ -226,6 +218,9 @@ async function obscureStream(input: Readable, output: Writable, options: Obscure
   for await (const frame of readY4mFrames(input, (h) => {
     header = h;
     headerWritten = write(output, y4mHeaderBytes(h), signal);
+    // awaited with the first frame; if the encoder dies (or the job is aborted) before one comes, the failure is
+    // reported by the encoder's own promise, and this one must not be left as an unhandled rejection
+    headerWritten.catch(() => {});
   })) {
     if (written === 0) await headerWritten;
     const boxes = options.frames[frame.index];
@@ -257,7 +252,7 @@ function stopper(outer: AbortSignal | undefined) {
  * clip's last frame. The frames in between are decoded but never cross the pipe (4/5 of ~1.4 GB for a 15 s
  * 1080x1920 clip).
  */
-export function detectionSelection(plan: LadderPlan, every: number): DecodedFrameSelection {
+export function detectionSelection(plan: LadderPlan, every: number): { every: number; tailFrom: number } {
   const expected = expectedFaceFrames(plan);
   const second = Math.ceil(expected / Math.max(1, plan.durationMs / 1000));
   return { every, tailFrom: expected - Math.max(2 * every, second) };
@@ -272,53 +267,62 @@ export async function detectFaceTracks(
 ): Promise<FaceTracks> {
   const every = options.detectEvery ?? 5;
   if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`detectEvery must be a positive integer, got ${every}`);
-  // A clip shorter than its stated duration ends before the selection's tail: decoded again, every frame passed on.
-  const tracks =
-    (await decodeAndTrack(plan, inputPath, run, options, detectionSelection(plan, every))) ??
-    (await decodeAndTrack(plan, inputPath, run, options));
-  if (!tracks) throw new Error('blur stream: the clip ended early twice');
-  options.onProgress?.(100);
-  return tracks;
-}
-
-async function decodeAndTrack(
-  plan: LadderPlan,
-  inputPath: string,
-  run: Omit<BlurredLadderRun, 'durationMs' | 'onProgress'>,
-  options: FaceDetectionOptions,
-  selection?: DecodedFrameSelection,
-): Promise<FaceTracks | null> {
+  const selection = detectionSelection(plan, every);
   const { stop, release } = stopper(run.signal);
-  let decoderOutput: Readable | null = null;
-  const decoder = runFfmpeg(buildY4mDecodeArgs(plan, inputPath, selection), {
-    timeoutMs: run.timeoutMs,
-    signal: stop.signal,
-    ...(run.nice !== undefined ? { nice: run.nice } : {}),
-    rawStdout: true,
-    onSpawn: (child) => {
-      decoderOutput = child.stdout;
-    },
-  });
-  const decoderDone = decoder.catch((error: unknown) => {
-    stop.abort(error);
-    throw error;
-  });
-  decoderDone.catch(() => {});
+  const decoders: Array<Promise<unknown>> = [];
+  const outputs: Readable[] = [];
+  /** A decoder for the selected frames; whichever fails stops the others and the tracking. */
+  const decode = (chosen: DecodedFrameSelection): Readable => {
+    let output: Readable | null = null;
+    const done = runFfmpeg(buildY4mDecodeArgs(plan, inputPath, chosen), {
+      timeoutMs: run.timeoutMs,
+      signal: stop.signal,
+      ...(run.nice !== undefined ? { nice: run.nice } : {}),
+      rawStdout: true,
+      onSpawn: (child) => {
+        output = child.stdout;
+      },
+    }).catch((error: unknown) => {
+      stop.abort(error);
+      throw error;
+    });
+    done.catch(() => {});
+    decoders.push(done);
+    if (!output) throw stop.signal.reason ?? new Error('ffmpeg did not start');
+    outputs.push(output);
+    return output;
+  };
+  async function* frames(onHeader: (header: Y4mHeader) => void): AsyncGenerator<YuvFrame> {
+    let last = -1;
+    for await (const frame of readY4mFrames(decode(selection), onHeader)) {
+      last = selectedFrameIndex(selection, frame.index);
+      yield { ...frame, index: last };
+    }
+    await decoders[0];
+    if (last < 0 || last >= selection.tailFrom) return;
+    // The clip ended before the tail (shorter than its stated duration): its last frame may be one select dropped.
+    // A second decode passes on every frame from the last one seen (which it repeats, so it is never empty).
+    const rest = { from: last };
+    for await (const frame of readY4mFrames(decode(rest), () => {})) {
+      const index = selectedFrameIndex(rest, frame.index);
+      if (index > last) yield { ...frame, index };
+    }
+    await decoders[1];
+  }
   try {
-    if (!decoderOutput) throw stop.signal.reason ?? new Error('ffmpeg did not start');
-    const input: Readable = decoderOutput;
-    let tracks: FaceTracks | null;
+    let tracks: FaceTracks;
     try {
-      tracks = await trackStream(input, options, stop.signal, expectedFaceFrames(plan), selection);
+      tracks = await trackStream(frames, options, stop.signal, expectedFaceFrames(plan));
     } catch (error) {
       stop.abort(error);
-      input.destroy();
+      for (const output of outputs) output.destroy();
       throw error;
     }
-    await decoderDone;
+    await Promise.all(decoders);
+    options.onProgress?.(100);
     return tracks;
   } catch (error) {
-    await Promise.allSettled([decoderDone]);
+    await Promise.allSettled(decoders);
     throw stop.signal.aborted && stop.signal.reason instanceof Error ? stop.signal.reason : error;
   } finally {
     release();
