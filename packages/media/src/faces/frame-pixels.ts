@@ -2,7 +2,7 @@
 // resolution (check crops, FaceMesh crops). Two sources: RGB24 pictures (tests, benchmarks) and the pipeline's
 // decoded yuv420p frames as they come from the decoder, converted to RGB in the detector's thread (the pipeline's
 // thread only passes the planes on: half the bytes of RGB, and the conversion off the thread that feeds ffmpeg).
-import { type Box, detectionGain, yuv420ToRgb } from './obscure.ts';
+import { type Box, detectionGain, yuv420ToRgb, yuvRowToRgb } from './obscure.ts';
 import { threadKernels } from './frame-kernels.ts';
 import { resizeToModelInput } from './rgb-resize.ts';
 import type { RgbFrame } from './tiles.ts';
@@ -85,31 +85,10 @@ export function yuvToRgbFrame(frame: Yuv420Frame, gain = detectionGain(frame.yuv
  */
 export function cropSquareYuv(frame: Yuv420Frame, gain: number, left: number, top: number, side: number): Uint8Array {
   const { yuv, width, height } = frame;
-  const chromaWidth = Math.ceil(width / 2);
-  const uOffset = width * height;
-  const vOffset = uOffset + chromaWidth * Math.ceil(height / 2);
   const out = new Uint8Array(side * side * 3);
   const xs = cropColumns(left, side, width) ?? Int32Array.from({ length: side }, (_, i) => left + i);
-  const k = 1.164 * gain;
   let o = 0;
-  for (let y = 0; y < side; y++) {
-    const sy = reflect(top + y, height);
-    const yrow = sy * width;
-    const crow = (sy >> 1) * chromaWidth;
-    for (let x = 0; x < side; x++) {
-      const sx = xs[x] as number;
-      // the same operations, in the same order, as yuv420ToRgb (obscure.ts)
-      const c = k * ((yuv[yrow + sx] as number) - 16);
-      const u = gain * ((yuv[uOffset + crow + (sx >> 1)] as number) - 128);
-      const v = gain * ((yuv[vOffset + crow + (sx >> 1)] as number) - 128);
-      const r = c + 1.596 * v + 0.5;
-      const g = c - 0.392 * u - 0.813 * v + 0.5;
-      const b = c + 2.017 * u + 0.5;
-      out[o++] = r < 0 ? 0 : r > 255 ? 255 : r;
-      out[o++] = g < 0 ? 0 : g > 255 ? 255 : g;
-      out[o++] = b < 0 ? 0 : b > 255 ? 255 : b;
-    }
-  }
+  for (let y = 0; y < side; y++) o = yuvRowToRgb(yuv, width, height, reflect(top + y, height), xs, out, o, gain);
   return out;
 }
 

@@ -128,28 +128,49 @@ export function detectionGain(frame: Uint8Array, width: number, height: number):
   return Math.min(4, (200 - 16) / Math.max(1, p99 - 16));
 }
 
-/** BT.601 limited-range yuv420p -> RGB24 (what the face detector takes), optionally brightened by `gain`. */
-export function yuv420ToRgb(frame: Uint8Array, width: number, height: number, out?: Uint8Array, gain = 1): Uint8Array {
-  const rgb = out ?? new Uint8Array(width * height * 3);
+/**
+ * One row of a yuv420p frame (source row `sy`, source columns `columns`, in order) as RGB24 written at out[o...],
+ * BT.601 limited range brightened by `gain`; returns the offset after it. The one definition of the conversion:
+ * the whole frame (yuv420ToRgb) and the detector's crops (frame-pixels.ts) use it, and frame-kernels.wat computes
+ * the same operations in the same order.
+ */
+export function yuvRowToRgb(
+  frame: Uint8Array,
+  width: number,
+  height: number,
+  sy: number,
+  columns: ArrayLike<number>,
+  out: Uint8Array,
+  o: number,
+  gain: number,
+): number {
   const chromaWidth = Math.ceil(width / 2);
   const uOffset = width * height;
   const vOffset = uOffset + chromaWidth * Math.ceil(height / 2);
-  let o = 0;
-  for (let y = 0; y < height; y++) {
-    const crow = (y >> 1) * chromaWidth;
-    const yrow = y * width;
-    for (let x = 0; x < width; x++) {
-      const c = 1.164 * gain * ((frame[yrow + x] as number) - 16);
-      const u = gain * ((frame[uOffset + crow + (x >> 1)] as number) - 128);
-      const v = gain * ((frame[vOffset + crow + (x >> 1)] as number) - 128);
-      // +0.5: the typed array truncates, so this rounds
-      const r = c + 1.596 * v + 0.5;
-      const g = c - 0.392 * u - 0.813 * v + 0.5;
-      const b = c + 2.017 * u + 0.5;
-      rgb[o++] = r < 0 ? 0 : r > 255 ? 255 : r;
-      rgb[o++] = g < 0 ? 0 : g > 255 ? 255 : g;
-      rgb[o++] = b < 0 ? 0 : b > 255 ? 255 : b;
-    }
+  const k = 1.164 * gain;
+  const yrow = sy * width;
+  const crow = (sy >> 1) * chromaWidth;
+  for (let i = 0; i < columns.length; i++) {
+    const x = columns[i] as number;
+    const c = k * ((frame[yrow + x] as number) - 16);
+    const u = gain * ((frame[uOffset + crow + (x >> 1)] as number) - 128);
+    const v = gain * ((frame[vOffset + crow + (x >> 1)] as number) - 128);
+    // +0.5: the typed array truncates, so this rounds
+    const r = c + 1.596 * v + 0.5;
+    const g = c - 0.392 * u - 0.813 * v + 0.5;
+    const b = c + 2.017 * u + 0.5;
+    out[o++] = r < 0 ? 0 : r > 255 ? 255 : r;
+    out[o++] = g < 0 ? 0 : g > 255 ? 255 : g;
+    out[o++] = b < 0 ? 0 : b > 255 ? 255 : b;
   }
+  return o;
+}
+
+/** BT.601 limited-range yuv420p -> RGB24 (what the face detector takes), optionally brightened by `gain`. */
+export function yuv420ToRgb(frame: Uint8Array, width: number, height: number, out?: Uint8Array, gain = 1): Uint8Array {
+  const rgb = out ?? new Uint8Array(width * height * 3);
+  const columns = Int32Array.from({ length: width }, (_, x) => x);
+  let o = 0;
+  for (let y = 0; y < height; y++) o = yuvRowToRgb(frame, width, height, y, columns, rgb, o, gain);
   return rgb;
 }

@@ -3,7 +3,7 @@
 // touches every source pixel is a plain weighted sum of whole rows. RGB24 bytes are shrunk by the same arithmetic in
 // WebAssembly (frame-kernels.ts, ~5x faster); the JS here is its reference and shrinks the float levels.
 import { axisWeights } from './area-weights.ts';
-import { threadKernels } from './frame-kernels.ts';
+import { checkShrink, threadKernels } from './frame-kernels.ts';
 
 /** A picture of RGB values: bytes (0..255) from a decoder, or a normalised level ([-1, 1]) from an earlier resize. */
 export type RgbPixels = Uint8Array | Float32Array;
@@ -14,9 +14,7 @@ export type RgbPixels = Uint8Array | Float32Array;
  */
 export function resizeArea(src: RgbPixels, width: number, height: number, dstWidth: number, dstHeight: number, gain: number, bias: number): Float32Array {
   if (src.length !== width * height * 3) throw new RangeError(`expected ${width}x${height}x3 values, got ${src.length}`);
-  if (!(Number.isInteger(dstWidth) && Number.isInteger(dstHeight) && dstWidth >= 1 && dstHeight >= 1 && dstWidth <= width && dstHeight <= height)) {
-    throw new RangeError(`cannot resize ${width}x${height} to ${dstWidth}x${dstHeight}`);
-  }
+  checkShrink(width, height, dstWidth, dstHeight);
   const xw = axisWeights(width, dstWidth);
   const yw = axisWeights(height, dstHeight);
   const rowLength = width * 3;
