@@ -142,6 +142,12 @@ describe('detection frame selection', () => {
     expect(args[args.indexOf('-vf') + 1]).toMatch(/,select='not\(mod\(n\\,5\)\)\+gte\(n\\,400\)'$/);
     expect(args[args.indexOf('-fps_mode') + 1]).toBe('passthrough');
     expect(buildY4mDecodeArgs(plan, '/in.mp4')).not.toContain('-fps_mode');
+    // the decode that feeds the encoder leaves it the cores; its thread count is an input option (before -i)
+    const full = buildY4mDecodeArgs(plan, '/in.mp4');
+    expect(valueAfter(full, '-threads')).toBe('2');
+    expect(full.indexOf('-threads')).toBeLessThan(full.indexOf('-i'));
+    expect(valueAfter(full, '-filter_threads')).toBe('1');
+    expect(args).not.toContain('-threads');
     expect(() => buildY4mDecodeArgs(plan, '/in.mp4', { every: 0, tailFrom: 10 })).toThrow(RangeError);
     expect(() => buildY4mDecodeArgs(plan, '/in.mp4', { every: 5, tailFrom: 1.5 })).toThrow(RangeError);
   });
