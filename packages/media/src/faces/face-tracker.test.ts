@@ -164,6 +164,32 @@ describe('face tracker', () => {
     expect(tracker.sightings(catId as number)).toBe(2);
   });
 
+  it('does not shrink a confirmed face onto a small box inside it (an eye, a sliver), but an unconfirmed one still follows', () => {
+    const face: DetectedBox = { ...box(400, 800, 160), faceScore: 0.97 };
+    const eye: DetectedBox = { ...box(440, 840, 40), score: 0.55, faceScore: 0.01 };
+    const tracker = createFaceTracker();
+    tracker.setFrameSize(1080, 1920);
+    // the face, confirmed, then at the last frame the detector sees only something a quarter its size inside it
+    const frames = [...tracker.advance(0, [face]), ...tracker.advance(5, [face]), ...tracker.advance(10, [eye])];
+    frames.push(...tracker.finish());
+    expect(frames).toHaveLength(11);
+    // held where it was (it did not move): still covered on every frame, the last one too
+    for (const [f, boxes] of frames.entries()) expect(coveredBy(boxes, face), `frame ${f}`).toBe(true);
+    // the small box became a track of its own, which FaceMesh rejected
+    expect(tracker.rejected().size).toBe(1);
+
+    // Never confirmed (say, a large box FaceMesh could not check): the smaller box inside continues it, so that the
+    // track is judged, and rejected, as one.
+    const big: DetectedBox = box(300, 700, 400);
+    const small: DetectedBox = { ...box(420, 820, 150), faceScore: 0.01 };
+    const other = createFaceTracker();
+    other.setFrameSize(1080, 1920);
+    const seen = [...other.advance(0, [big]), ...other.advance(5, [small]), ...other.advance(10, [small])];
+    seen.push(...other.finish());
+    expect(new Set(seen.flat().map((b) => b.trackId)).size).toBe(1);
+    expect(other.rejected().size).toBe(1);
+  });
+
   it('extends a fast face back along its path once its second sighting gives its velocity', () => {
     // 40 px per frame downwards: first seen at frame 20 (y 1000), again at 25 (y 1200); at frame 17 it was at y 880
     const frames = track([

@@ -119,14 +119,23 @@ export const LEAVING_HOLD = 4;
 /** Fastest face motion matched across detections whatever its size, in pixels per frame (36 = a frame's width a second at 1080p30; the generated fast mover does 43). */
 const MAX_SPEED = 60;
 
+function longerSide(box: Box): number {
+  return Math.max(box.width, box.height);
+}
+
 /**
  * How well a detection continues a track: IoU with where the track is predicted to be, else closeness of centres
  * within a reach that grows with the interval (a fast mover's first two sightings may be far apart). Best pairs
  * are taken first, so a wide reach only joins faces that have no better partner; a wrong join only blurs more.
  */
-function matchScore(track: Track, predicted: Box, box: Box, span: number): number {
+function matchScore(track: Track, predicted: Box, box: Box, span: number, confirmed: boolean): number {
   const overlap = iou(predicted, box);
-  if (overlap > 0) return 1 + overlap;
+  // Overlapping a confirmed face, but under half its size: a part of it (an eye, a sliver at the edge), not the
+  // face, which does not shrink 2x between two detections. Taken for it, it shrank the box of a face cut by the
+  // edge to 13% of the face on a clip's last frame (on a CPU whose kernels scored the face itself just under
+  // MIN_SCORE there); left alone, the face is held where it was going. Unconfirmed tracks match as before: a large
+  // unchecked false box followed by the smaller ones FaceMesh then rejects must stay one track, rejected whole.
+  if (overlap > 0) return confirmed && longerSide(box) < 0.5 * longerSide(predicted) ? 0 : 1 + overlap;
   const p = centre(predicted);
   const c = centre(box);
   const size = Math.max(predicted.width, predicted.height, box.width, box.height);
@@ -237,7 +246,7 @@ export function createFaceTracker(options: TrackerOptions = {}) {
       tracks.forEach((track, t) => {
         const predicted = shifted(track.box, track.vx * span, track.vy * span);
         detected.forEach((box, d) => {
-          const score = matchScore(track, predicted, box, span);
+          const score = matchScore(track, predicted, box, span, verdicts.get(track.id)?.confirmed === true);
           if (score > minScore) candidates.push({ t, d, score });
         });
       });
