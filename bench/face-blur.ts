@@ -4,8 +4,8 @@
 // area outside the true faces enlarged 1.5x (target < 2% of the frame), blur + ladder realtime factor (target
 // >= 0.7x) against the plain ladder, CPU seconds, and peak memory of the job (this process + its ffmpegs, target
 // < 1 GB); then the hard cases (no faces, close-up, edges, dark, rotated), 5 s each. The blurred run is timed as
-// the worker runs it: detector loaded (in its own process, as the worker does), phase 1, detector unloaded, phase 2
-// (FACE_DETECT_THREADS=2 by default).
+// the worker runs it: detector loaded (its threads in this process, as the worker does), phase 1, detector unloaded
+// (its memory given back), phase 2 (FACE_DETECT_THREADS=2 by default).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -114,7 +114,7 @@ async function main() {
       const cpuBefore = cpuSeconds();
       started = Date.now();
       const phase1 = await withPeakMemory(async () => {
-        const jobDetector = await createFrameDetector({ threads: THREADS, isolated: true });
+        const jobDetector = await createFrameDetector({ threads: THREADS });
         try {
           return await detectFaceTracks(plan, input, { timeoutMs: 3_600_000 }, { detector: jobDetector });
         } finally {
@@ -171,7 +171,7 @@ async function main() {
     }
 
     // The hard cases, 5 s each.
-    const caseDetector = await createFrameDetector({ threads: THREADS, isolated: true });
+    const caseDetector = await createFrameDetector({ threads: THREADS });
     detector = caseDetector;
     for (const scenario of ['none', 'closeup', 'edges', 'dark', 'rotated'] as const) {
       const path = join(work, `${scenario}.mp4`);

@@ -228,6 +228,30 @@ describe('concurrency and lifecycle', () => {
     expect(JSON.parse(stdout)).toEqual({ faces: [] });
     console.log(`child with a 2-thread detector exited ${(performance.now() - started).toFixed(0)} ms after start`);
   });
+
+  it("gives its threads' memory back on close(): models, frames, and what their malloc arenas kept", async () => {
+    const moduleUrl = new URL('../src/faces/frame-detector.ts', import.meta.url).href;
+    // a fresh process, so that nothing else in it allocates meanwhile
+    const script = `
+      const { createFrameDetector } = await import(${JSON.stringify(moduleUrl)});
+      const { readFileSync } = await import('node:fs');
+      const rss = () => Number(readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4096 / 1048576;
+      const detector = await createFrameDetector({ threads: 2 });
+      const frame = { rgb: new Uint8Array(1080 * 1920 * 3).fill(90), width: 1080, height: 1920 };
+      for (let i = 0; i < 3; i++) await Promise.all([detector.detect(frame), detector.detect(frame)]);
+      const loaded = rss();
+      await detector.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.stdout.write(JSON.stringify({ loaded, closed: rss() }));
+    `;
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+      cwd: repoRoot,
+      timeout: 60_000,
+    });
+    const { loaded, closed } = JSON.parse(stdout) as { loaded: number; closed: number };
+    console.log(`resident with the detector's threads ${loaded.toFixed(0)} MB, after close() ${closed.toFixed(0)} MB`);
+    expect(loaded - closed).toBeGreaterThan(100);
+  });
 });
 
 /** BT.601 limited-range yuv420p of an RGB frame (chroma from each 2x2 block's top-left pixel). */

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { HostMessage, HostRequest } from './frame-detector-process.ts';
 import type { CloseRequest, DetectRequest, WorkerMessage, WorkerSettings } from './frame-detector-worker.ts';
 import type { Yuv420Frame } from './frame-pixels.ts';
+import { releaseFreedNativeMemory } from './native-memory.ts';
 import type { Box } from './obscure.ts';
 import type { FaceBox, RgbFrame } from './tiles.ts';
 import { yuv420FrameBytes } from './y4m.ts';
@@ -303,7 +304,7 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
       thread.worker.postMessage(request);
       return result;
     },
-    // each thread releases its models, then is ended
+    // each thread releases its models, then is ended; what their malloc arenas keep goes back to the system
     () =>
       Promise.all(
         threads.map(async (t) => {
@@ -313,6 +314,8 @@ export async function createFrameDetector(options: FrameDetectorOptions = {}): P
           }
           await t.worker.terminate();
         }),
-      ).then(() => {}),
+      ).then(() => {
+        releaseFreedNativeMemory();
+      }),
   );
 }
