@@ -113,7 +113,7 @@ export function buildY4mDecodeArgs(plan: LadderPlan, inputPath: string, selectio
     '-v',
     'error',
     // The full decode feeds the ladder encoder, which needs the cores: two decoder threads and one filter thread
-    // (instead of one of each per core) made the obscured ladder 0.6-1 s faster on the 15 s crowd clip, in every
+    // (instead of one of each per core) made the obscured ladder 0.6-1.3 s faster on the 15 s crowd clip, in every
     // paired run (docs/benchmarks.md). The selective decode of detection stays as it is (no measured difference).
     ...(selection ? [] : ['-threads', '2', '-filter_threads', '1']),
     ...hardenedInputArgs(plan.source, inputPath),

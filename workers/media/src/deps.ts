@@ -43,7 +43,7 @@ export function createWorkerDeps(config: Config): WorkerDeps {
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = null;
     // In this process: its threads' memory goes back to the system on close (native-memory.ts), and a blurred clip
-    // is ~20% faster than with the detector in a child process of its own (docs/benchmarks.md, 2026-11-23 18:30).
+    // is ~20% faster than with the detector in a child process of its own (docs/benchmarks.md, 2026-11-23 18:10).
     detector ??= createFrameDetector({ threads: config.media.faceDetectThreads }).catch((error: unknown) => {
       detector = null;
       throw error;

@@ -3,7 +3,7 @@
 // glibc keeps a thread's arena after the thread ends, free but resident: the face detector's threads (onnxruntime's
 // buffers, frames, model inputs) left ~150-220 MB that way in the process that ran them, for as long as it lived
 // (docs/face-detection.md). malloc_trim(0) returns every whole free page of every arena (glibc >= 2.8): measured
-// 291 -> 147 MB after phase 1 of the 15 s crowd clip. Node has no FFI of its own; koffi (an npm package that ships
+// 291 -> 133 MB after phase 1 of the 15 s crowd clip. Node has no FFI of its own; koffi (an npm package that ships
 // its prebuilt binaries, nothing fetched) calls into libc. Elsewhere (musl, macOS) there is nothing to trim and
 // this does nothing.
 import { createRequire } from 'node:module';
