@@ -22,6 +22,9 @@ export interface RunFfmpegOptions {
   /** Pipes for a y4m stream: stdin fed by the caller (an encoder) or stdout read by it (a decoder). */
   stdinPipe?: boolean;
   rawStdout?: boolean;
+  /** A pipe's end (os-pipe.ts) as ffmpeg's stdin or stdout. */
+  stdinFd?: number;
+  stdoutFd?: number;
   onSpawn?: RunProcessOptions['onSpawn'];
 }
 
@@ -39,6 +42,8 @@ export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptio
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
     ...(options.stdinPipe ? { stdinPipe: true } : {}),
     ...(options.rawStdout ? { rawStdout: true } : {}),
+    ...(options.stdinFd !== undefined ? { stdinFd: options.stdinFd } : {}),
+    ...(options.stdoutFd !== undefined ? { stdoutFd: options.stdoutFd } : {}),
     ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
     onStdout: (chunk) => {
       const percent = tracker.push(chunk);

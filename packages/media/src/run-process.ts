@@ -20,8 +20,11 @@ export interface RunProcessOptions {
   stdinPipe?: boolean;
   /** Leave stdout to the caller as raw bytes (a y4m stream); onStdout and collectStdout are then unused. */
   rawStdout?: boolean;
+  /** A file descriptor (a pipe's end, os-pipe.ts) as the child's stdin or stdout, instead of the above. */
+  stdinFd?: number;
+  stdoutFd?: number;
   /** Called once the child is spawned, to use its stdin/stdout pipes. */
-  onSpawn?: (child: ChildProcessByStdio<Writable | null, Readable, Readable>) => void;
+  onSpawn?: (child: ChildProcessByStdio<Writable | null, Readable | null, Readable>) => void;
 }
 
 export type ProcessOutcome =
@@ -40,8 +43,8 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     }
     const child = spawn(command, args, {
       cwd: options.cwd,
-      stdio: [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+      stdio: [options.stdinFd ?? (options.stdinPipe ? 'pipe' : 'ignore'), options.stdoutFd ?? 'pipe', 'pipe'],
+    }) as ChildProcessByStdio<Writable | null, Readable | null, Readable>;
     let stdout = '';
     let stderrTail = '';
     let stopReason: 'timeout' | 'aborted' | null = null;
@@ -56,7 +59,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       }
     }
 
-    if (!options.rawStdout) {
+    if (!options.rawStdout && child.stdout) {
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (chunk: string) => {
         if (options.collectStdout) stdout += chunk;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectFaceTracks, detectionSelection } from '../src/faces/blur-stream.ts';
+import { detectFaceTracks, detectionSelection, runObscuredLadder } from '../src/faces/blur-stream.ts';
 import type { FrameDetector } from '../src/faces/frame-detector.ts';
 import { alignBox, type Box, mosaicBlockSize } from '../src/faces/obscure.ts';
 import { buildY4mDecodeArgs } from '../src/ladder-args.ts';
@@ -281,5 +281,74 @@ describe('blurred ladder', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     const { stdout } = await execFileAsync('ps', ['-eo', 'args']);
     expect(stdout).not.toContain(join(work, 'abort.mp4'));
+  });
+
+  describe('phase 2 through kernel pipes (the default) and through the children\'s stdio streams', () => {
+    const transports = ['pipes', 'stdio'] as const;
+    const mid = (frame: number): Box[] => [{ x: 40 + frame, y: 100, width: 96, height: 96 }];
+
+    it('gives the same pictures both ways', async () => {
+      const input = await generateClip({ path: join(work, 'transport.mp4'), width: 320, height: 568, seconds: 2, fps: 30, audio: true });
+      const plan = planLadder(validateSource(await probeMedia(input)));
+      const top = plan.rungs[0];
+      if (!top) throw new Error('no rung');
+      const frames = Array.from({ length: 60 }, (_, f) => mid(f));
+      const pictures: string[][] = [];
+      for (const transport of transports) {
+        const outDir = join(work, `transport-${transport}`);
+        const seen: number[] = [];
+        const summary = await runObscuredLadder(plan, input, outDir, { timeoutMs: 60_000, durationMs: plan.durationMs, transport }, {
+          frames,
+          onFrame: (frame) => seen.push(frame),
+        });
+        expect(summary).toEqual({ frames: 60, width: 320, height: 568 });
+        expect(seen).toEqual(frames.map((_, f) => f));
+        const joined = await joinRung(outDir, top.name);
+        const lumas = await decodeLuma(joined.path, top.width, top.height);
+        pictures.push(lumas.map((l) => createHash('sha256').update(l).digest('hex')));
+      }
+      expect(pictures[0]).toHaveLength(60);
+      expect(pictures[1]).toEqual(pictures[0]);
+    });
+
+    for (const transport of transports) {
+      it(`(${transport}) an encoder that fails stops the decoder and fails the job with ffmpeg's error, without hanging`, async () => {
+        const input = await generateClip({ path: join(work, `enc-fail-${transport}.mp4`), width: 320, height: 568, seconds: 4, fps: 30, audio: true });
+        const plan = planLadder(validateSource(await probeMedia(input)));
+        const started = Date.now();
+        await expect(
+          runObscuredLadder(plan, input, join(work, `enc-fail-${transport}`), { timeoutMs: 60_000, durationMs: plan.durationMs, transport, audioFilter: 'no_such_filter' }, {
+            frames: Array.from({ length: 120 }, (_, f) => mid(f)),
+          }),
+        ).rejects.toMatchObject({ code: 'ffmpeg_failed' });
+        expect(Date.now() - started).toBeLessThan(10_000);
+        const { stdout } = await execFileAsync('ps', ['-eo', 'args']);
+        expect(stdout).not.toContain(`enc-fail-${transport}`);
+      });
+
+      it(`(${transport}) a job aborted while frames flow stops both ffmpegs at once and publishes no playlist`, async () => {
+        const input = await generateClip({ path: join(work, `p2-abort-${transport}.mp4`), width: 540, height: 960, seconds: 8, fps: 30, audio: true });
+        const plan = planLadder(validateSource(await probeMedia(input)));
+        const controller = new AbortController();
+        const outDir = join(work, `p2-abort-${transport}`);
+        let flowing = 0;
+        const run = runObscuredLadder(plan, input, outDir, { timeoutMs: 60_000, durationMs: plan.durationMs, transport, signal: controller.signal }, {
+          frames: Array.from({ length: 240 }, (_, f) => mid(f)),
+          onFrame: (frame) => {
+            flowing = frame;
+            if (frame === 30) controller.abort(new Error('job cancelled'));
+          },
+        });
+        const started = Date.now();
+        await expect(run).rejects.toThrow(/job cancelled/);
+        expect(flowing).toBeGreaterThanOrEqual(30);
+        expect(flowing).toBeLessThan(239);
+        expect(Date.now() - started).toBeLessThan(5000);
+        const files = await readdir(outDir, { recursive: true }).catch(() => []);
+        expect(files.filter((f) => String(f).endsWith('master.m3u8'))).toEqual([]);
+        const { stdout } = await execFileAsync('ps', ['-eo', 'args']);
+        expect(stdout).not.toContain(`p2-abort-${transport}.mp4`);
+      });
+    }
   });
 });

@@ -9,17 +9,20 @@
 // Phase 1 keeps no frames beyond the few detections in flight; phase 2 streams frame by frame. The encoder only
 // ever receives obscured frames; nothing unblurred is written to disk or to the output.
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { AppError } from '@onward/domain';
 import type { Readable, Writable } from 'node:stream';
 import { runFfmpeg } from '../ffmpeg-runner.ts';
 import { buildLadderArgs, buildY4mDecodeArgs, type DecodedFrameSelection, expectedFaceFrames, selectedFrameIndex } from '../ladder-args.ts';
 import type { LadderPlan } from '../ladder-plan.ts';
+import { closeFd, type OsPipe, openOsPipe, writeFully } from '../os-pipe.ts';
 import { completeEdgeFaces, createFaceTracker, type DetectedBox, type TrackedBox } from './face-tracker.ts';
 import type { FrameDetector } from './frame-detector.ts';
 import { edgeStrips } from './edge-mirror.ts';
 import { yuvToRgbFrame } from './frame-pixels.ts';
 import { type Box, mosaicYuv420 } from './obscure.ts';
 import { type FaceBox, mergeBoxes } from './tiles.ts';
-import { readY4mFrames, Y4M_FRAME_MARKER, type Y4mHeader, type YuvFrame, y4mHeaderBytes } from './y4m.ts';
+import { readY4mFrames, readY4mFramesFromFd, Y4M_FRAME_MARKER, type Y4mHeader, type YuvFrame, y4mHeaderBytes } from './y4m.ts';
 
 export interface FaceDetectionOptions {
   detector: FrameDetector;
@@ -89,7 +92,11 @@ export interface BlurSummary {
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // what it was waiting for may still fail (a write's EPIPE): not an unhandled rejection
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -106,7 +113,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-async function write(stream: Writable, data: Buffer, signal: AbortSignal): Promise<void> {
+async function write(stream: Writable, data: Uint8Array, signal: AbortSignal): Promise<void> {
   if (stream.write(data)) return;
   await abortable(once(stream, 'drain'), signal);
 }
@@ -204,27 +211,36 @@ async function trackStream(
   return { width, height, frameCount: frames.length, detections: detectionCount, frames, tracks: [...tracks.values()], rejectedTracks: rejected.size };
 }
 
+/** Where obscured frames go: the encoder's stdin, as a stream or a pipe's end. */
+type FrameSink = (data: Uint8Array) => Promise<void>;
+
 /** Reads decoded frames, mosaics the given boxes, writes them on. Resolves when the last frame is written. */
-async function obscureStream(input: Readable, output: Writable, options: ObscureOptions, signal: AbortSignal) {
+async function obscureFrames(
+  decoded: (onHeader: (header: Y4mHeader) => void) => AsyncIterable<YuvFrame>,
+  sink: FrameSink,
+  options: ObscureOptions,
+  signal: AbortSignal,
+) {
   const mosaic = { maxBlocksAcross: options.maxBlocksAcross ?? 8 };
   let header: Y4mHeader | null = null;
   let headerWritten: Promise<void> = Promise.resolve();
   let written = 0;
-  for await (const frame of readY4mFrames(input, (h) => {
+  for await (const frame of decoded((h) => {
     header = h;
-    headerWritten = write(output, y4mHeaderBytes(h), signal);
+    headerWritten = sink(y4mHeaderBytes(h));
     // awaited with the first frame; if the encoder dies (or the job is aborted) before one comes, the failure is
     // reported by the encoder's own promise, and this one must not be left as an unhandled rejection
     headerWritten.catch(() => {});
   })) {
+    if (signal.aborted) throw signal.reason;
     if (written === 0) await headerWritten;
     const boxes = options.frames[frame.index];
     // Decoding is deterministic, so this never happens; if it did, publishing a frame nobody checked is not an option.
     if (!boxes) throw new Error(`blur stream: no boxes for frame ${frame.index} (the clip decoded differently)`);
     mosaicYuv420(frame.data, frame.width, frame.height, boxes, mosaic);
     options.onFrame?.(frame.index, boxes, frame.width, frame.height);
-    await write(output, Y4M_FRAME_MARKER, signal);
-    await write(output, frame.data, signal);
+    await sink(Y4M_FRAME_MARKER);
+    await sink(frame.data);
     written++;
   }
   const h = header as Y4mHeader | null;
@@ -324,18 +340,38 @@ export async function detectFaceTracks(
   }
 }
 
+/** Both pipes of phase 2 (decoder -> us -> encoder), or null where the system cannot make them (os-pipe.ts). */
+function openPhase2Pipes(): { fromDecoder: OsPipe; toEncoder: OsPipe } | null {
+  const fromDecoder = openOsPipe();
+  if (!fromDecoder) return null;
+  try {
+    const toEncoder = openOsPipe();
+    if (toEncoder) return { fromDecoder, toEncoder };
+  } catch (error) {
+    void closeFd(fromDecoder.readFd);
+    void closeFd(fromDecoder.writeFd);
+    throw error;
+  }
+  void closeFd(fromDecoder.readFd);
+  void closeFd(fromDecoder.writeFd);
+  return null;
+}
+
 /**
  * Phase 2: decoder, obscuring and ladder encoder together; any failure stops all three and is rethrown. The
- * encoder only ever receives obscured frames.
+ * encoder only ever receives obscured frames. The frames travel through kernel pipes with a 1 MB buffer, a whole
+ * frame per read and write (os-pipe.ts); where those cannot be made, or with `transport: 'stdio'`, through the
+ * children's stdio streams.
  */
 export async function runObscuredLadder(
   plan: LadderPlan,
   inputPath: string,
   outDir: string,
-  run: BlurredLadderRun,
+  run: BlurredLadderRun & { transport?: 'pipes' | 'stdio' },
   obscure: ObscureOptions,
 ): Promise<{ frames: number; width: number; height: number }> {
   const { stop, release } = stopper(run.signal);
+  const pipes = run.transport === 'stdio' ? null : openPhase2Pipes();
 
   let encoderInput: Writable | null = null;
   let decoderOutput: Readable | null = null;
@@ -346,7 +382,7 @@ export async function runObscuredLadder(
     }), {
     ...common,
     durationMs: run.durationMs,
-    stdinPipe: true,
+    ...(pipes ? { stdinFd: pipes.toEncoder.readFd } : { stdinPipe: true }),
     onSpawn: (child) => {
       encoderInput = child.stdin;
     },
@@ -354,11 +390,13 @@ export async function runObscuredLadder(
   });
   const decoder = runFfmpeg(buildY4mDecodeArgs(plan, inputPath), {
     ...common,
-    rawStdout: true,
+    ...(pipes ? { stdoutFd: pipes.fromDecoder.writeFd } : { rawStdout: true }),
     onSpawn: (child) => {
       decoderOutput = child.stdout;
     },
   });
+  // The children have their ends now (or were never started): ours must go, or neither side would see the other end.
+  if (pipes) await Promise.all([closeFd(pipes.toEncoder.readFd), closeFd(pipes.fromDecoder.writeFd)]);
   // Whichever ffmpeg fails first stops the other and the obscuring loop.
   const failFast = (error: unknown) => {
     stop.abort(error);
@@ -368,28 +406,50 @@ export async function runObscuredLadder(
   const decoderDone = decoder.catch(failFast);
   encoderDone.catch(() => {});
   decoderDone.catch(() => {});
+  // Our ends of the pipes, closed once no read or write on them is in flight: after the loop (which awaits each).
+  let ours = pipes ? [pipes.fromDecoder.readFd, pipes.toEncoder.writeFd] : [];
+  const closeOurs = async (fds = ours) => {
+    ours = ours.filter((fd) => !fds.includes(fd));
+    await Promise.all(fds.map(closeFd));
+  };
   try {
-    if (!encoderInput || !decoderOutput) throw stop.signal.reason ?? new Error('ffmpeg did not start');
-    const input: Readable = decoderOutput;
-    const output: Writable = encoderInput;
     let summary: { frames: number; width: number; height: number };
     try {
-      summary = await obscureStream(input, output, obscure, stop.signal);
+      if (pipes) {
+        const { fromDecoder, toEncoder } = pipes;
+        summary = await obscureFrames((onHeader) => readY4mFramesFromFd(fromDecoder.readFd, onHeader), (data) => writeFully(toEncoder.writeFd, data), obscure, stop.signal);
+      } else {
+        if (!encoderInput || !decoderOutput) throw stop.signal.reason ?? new Error('ffmpeg did not start');
+        const output: Writable = encoderInput;
+        summary = await obscureFrames((onHeader) => readY4mFrames(decoderOutput as Readable, onHeader), (data) => write(output, data, stop.signal), obscure, stop.signal);
+      }
     } catch (error) {
+      // A write to an encoder that died says only EPIPE; its own failure (its exit, which follows at once) is the
+      // cause to report, so it may end by itself before it is stopped.
+      if ((error as NodeJS.ErrnoException | null)?.code === 'EPIPE') {
+        await Promise.race([encoder.catch(() => {}), delay(2000, undefined, { ref: false })]);
+      }
       stop.abort(error);
-      input.destroy();
+      // A decoder blocked writing to us would otherwise wait for SIGKILL: with our end gone it fails at once.
+      if (pipes) await closeOurs();
+      else (decoderOutput as Readable | null)?.destroy();
       throw error;
     }
     // The decoder must have ended cleanly, or the encoder would publish a clip cut short.
     await decoderDone;
-    output.end();
+    if (pipes) await closeOurs();
+    else (encoderInput as Writable | null)?.end();
     await encoderDone;
     return summary;
   } catch (error) {
-    // Prefer the first cause (an ffmpeg failure) over the abort it triggered elsewhere.
-    await Promise.allSettled([encoderDone, decoderDone]);
+    // Prefer the first cause: an ffmpeg that failed by itself (our write to a dead encoder only says EPIPE), then
+    // whatever stopped the others (the job's abort, the obscuring loop's error).
+    const settled = await Promise.allSettled([encoder, decoder]);
+    const failed = settled.find((r) => r.status === 'rejected' && r.reason instanceof AppError && r.reason.code !== 'ffmpeg_aborted');
+    if (failed?.status === 'rejected') throw failed.reason;
     throw stop.signal.aborted && stop.signal.reason instanceof Error ? stop.signal.reason : error;
   } finally {
+    await closeOurs();
     release();
   }
 }

@@ -6,29 +6,13 @@
 // 291 -> 133 MB after phase 1 of the 15 s crowd clip. Node has no FFI of its own; koffi (an npm package that ships
 // its prebuilt binaries, nothing fetched) calls into libc. Elsewhere (musl, macOS) there is nothing to trim and
 // this does nothing.
-import { createRequire } from 'node:module';
-
-type Trim = (pad: number) => number;
-
-let trim: Trim | null | undefined;
-
-function loadTrim(): Trim | null {
-  if (process.platform !== 'linux') return null;
-  try {
-    const require = createRequire(import.meta.url);
-    const koffi = require('koffi') as { load(path: string): { func(signature: string): Trim } };
-    return koffi.load('libc.so.6').func('int malloc_trim(size_t pad)');
-  } catch {
-    // not glibc (or koffi has no binary for this platform): nothing to do
-    return null;
-  }
-}
+import { glibc } from '../libc.ts';
 
 /**
  * Returns free malloc memory to the system (glibc's malloc_trim(0)); true when some was. Call it at a quiet point,
  * such as after worker threads ended: it walks and locks every arena in turn.
  */
 export function releaseFreedNativeMemory(): boolean {
-  if (trim === undefined) trim = loadTrim();
-  return trim ? trim(0) === 1 : false;
+  const libc = glibc();
+  return libc ? libc.malloc_trim(0) === 1 : false;
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseY4mHeader, readY4mFrames, type Y4mHeader, yuv420FrameBytes } from './y4m.ts';
+import { closeFd, openOsPipe, writeFully } from '../os-pipe.ts';
+import { parseY4mHeader, readY4mFrames, readY4mFramesFromFd, type Y4mHeader, yuv420FrameBytes } from './y4m.ts';
 
 function stream(chunks: Buffer[]): Readable {
   return Readable.from(chunks, { objectMode: false });
@@ -55,5 +56,54 @@ describe('y4m', () => {
     broken.write('FRAMX', bytes.indexOf('FRAME'));
     await expect(collect(stream([broken]))).rejects.toThrow(/expected FRAME/);
     await expect(collect(stream([]))).rejects.toThrow(/no header/);
+  });
+
+  describe('from a pipe', () => {
+    /** Writes `bytes` into a fresh kernel pipe (in the background) and reads frames from it, copying each. */
+    async function fromPipe(bytes: Buffer) {
+      const pipe = openOsPipe();
+      if (!pipe) throw new Error('kernel pipes are expected on Linux');
+      const writer = writeFully(pipe.writeFd, bytes).finally(() => closeFd(pipe.writeFd));
+      let header: Y4mHeader | null = null;
+      const frames: Array<{ index: number; data: Buffer; buffer: ArrayBufferLike }> = [];
+      try {
+        for await (const frame of readY4mFramesFromFd(pipe.readFd, (h) => (header = h))) {
+          frames.push({ index: frame.index, data: Buffer.from(frame.data), buffer: frame.data.buffer });
+        }
+        return { header: header as Y4mHeader | null, frames };
+      } finally {
+        await writer.catch(() => {});
+        await closeFd(pipe.readFd);
+      }
+    }
+
+    it('reads the header and whole frames (larger than the pipe), in order, into one reused buffer', async () => {
+      const width = 1280;
+      const height = 720; // 1.4 MB a frame: more than the pipe holds
+      const { header, frames } = await fromPipe(y4m(width, height, 3));
+      expect(header).toMatchObject({ width, height, rateNum: 30, rateDen: 1 });
+      expect(frames.map((f) => f.index)).toEqual([0, 1, 2]);
+      for (const [i, f] of frames.entries()) {
+        expect(f.data.length).toBe(yuv420FrameBytes(width, height));
+        expect(f.data.every((v) => v === i + 1)).toBe(true);
+      }
+      expect(new Set(frames.map((f) => f.buffer)).size).toBe(1);
+    });
+
+    it('reads nothing past the header line before it knows the frame size, and odd sizes', async () => {
+      const { header, frames } = await fromPipe(y4m(5, 3, 2));
+      expect(header).toMatchObject({ width: 5, height: 3 });
+      expect(frames.map((f) => f.data.length)).toEqual([yuv420FrameBytes(5, 3), yuv420FrameBytes(5, 3)]);
+      expect(frames[1]?.data.every((v) => v === 2)).toBe(true);
+    });
+
+    it('refuses a stream cut inside a frame, a frame line with parameters, an empty stream and an endless header', async () => {
+      const whole = y4m(4, 4, 2);
+      await expect(fromPipe(whole.subarray(0, whole.length - 5))).rejects.toThrow(/ended inside frame 1/);
+      const withParameters = Buffer.from(whole.toString('latin1').replace('FRAME\n', 'FRAME Ib\n'), 'latin1');
+      await expect(fromPipe(withParameters)).rejects.toThrow(/plain FRAME line before frame 0/);
+      await expect(fromPipe(Buffer.alloc(0))).rejects.toThrow(/no header/);
+      await expect(fromPipe(Buffer.alloc(4096, 0x41))).rejects.toThrow(/header too long/);
+    });
   });
 });

@@ -2,6 +2,7 @@
 // header that states their real size and rate, we change pixels, and the ladder encoder reads the same format.
 // Only 4:2:0 8-bit is accepted (what we ask ffmpeg for); anything else is a programming error, not user input.
 import type { Readable } from 'node:stream';
+import { readFully } from '../os-pipe.ts';
 
 export interface Y4mHeader {
   width: number;
@@ -106,6 +107,33 @@ export async function* readY4mFrames(stream: Readable, onHeader: (header: Y4mHea
   }
   if (!header) throw new Error('y4m: the decoder produced no header (no video frames)');
   if (frame) throw new Error(`y4m: stream ended inside frame ${index}`);
+}
+
+/**
+ * Frames of a y4m stream read from a pipe (os-pipe.ts), a whole frame per read into one buffer that is reused: a
+ * frame's data is valid only until the next frame is asked for. Frame headers must be a plain "FRAME" line, as
+ * ffmpeg writes them.
+ */
+export async function* readY4mFramesFromFd(fd: number, onHeader: (header: Y4mHeader) => void): AsyncGenerator<YuvFrame> {
+  const line = Buffer.alloc(MAX_HEADER_BYTES);
+  let length = 0;
+  // one byte at a time: nothing past the header line may be taken from the pipe before the frame size is known
+  while (length === 0 || line[length - 1] !== 0x0a) {
+    if (length === MAX_HEADER_BYTES) throw new Error('y4m: header too long');
+    if ((await readFully(fd, line, length, 1)) === 0) throw new Error('y4m: the decoder produced no header (no video frames)');
+    length++;
+  }
+  const header = parseY4mHeader(line.toString('latin1', 0, length - 1));
+  onHeader(header);
+  const marker = Y4M_FRAME_MARKER.length;
+  const buffer = Buffer.allocUnsafe(marker + yuv420FrameBytes(header.width, header.height));
+  for (let index = 0; ; index++) {
+    const got = await readFully(fd, buffer, 0, buffer.length);
+    if (got === 0) return;
+    if (!buffer.subarray(0, marker).equals(Y4M_FRAME_MARKER)) throw new Error(`y4m: expected a plain FRAME line before frame ${index}`);
+    if (got < buffer.length) throw new Error(`y4m: stream ended inside frame ${index}`);
+    yield { index, width: header.width, height: header.height, data: buffer.subarray(marker) };
+  }
 }
 
 export function y4mHeaderBytes(header: Y4mHeader): Buffer {
