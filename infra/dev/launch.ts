@@ -159,7 +159,8 @@ async function main() {
 
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   run('api', 'tsx', ['services/api/src/server.ts'], env);
-  run('worker', 'tsx', ['workers/media/src/main.ts'], env);
+  // a blurred job's frames hold one libuv pool thread while they wait on a pipe (docs/adr-009-kernel-pipes-for-frames.md)
+  run('worker', 'tsx', ['workers/media/src/main.ts'], { UV_THREADPOOL_SIZE: '8', ...env });
   run('web', 'node', ['web/server.js'], {
     ...env,
     // served directly over http: the web server tells SvelteKit the protocol in this header itself
