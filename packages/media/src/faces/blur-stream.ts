@@ -408,9 +408,10 @@ export async function runObscuredLadder(
   decoderDone.catch(() => {});
   // Our ends of the pipes, closed once no read or write on them is in flight: after the loop (which awaits each).
   let ours = pipes ? [pipes.fromDecoder.readFd, pipes.toEncoder.writeFd] : [];
-  const closeOurs = async (fds = ours) => {
-    ours = ours.filter((fd) => !fds.includes(fd));
-    await Promise.all(fds.map(closeFd));
+  const closeOurs = async () => {
+    const closing = ours;
+    ours = [];
+    await Promise.all(closing.map(closeFd));
   };
   try {
     let summary: { frames: number; width: number; height: number };
