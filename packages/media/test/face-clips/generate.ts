@@ -57,7 +57,7 @@ export function planFaceClip(o: Omit<FaceClipOptions, 'outPath'>): ScenePlan {
   return planScene(settingsOf(o));
 }
 
-/** ffmpeg arguments: raw RGB frames on stdin plus a quiet pink-noise track, x264 veryfast CRF 18, AAC. */
+/** ffmpeg arguments: raw RGB frames on stdin plus a quiet pink-noise track, x264 veryfast CRF 18 (one thread), AAC. */
 export function encodeArgs(plan: ScenePlan, outPath: string): string[] {
   const seconds = plan.frameCount / plan.fps;
   return [
@@ -87,6 +87,10 @@ export function encodeArgs(plan: ScenePlan, outPath: string): string[] {
     ...(plan.scenario === 'rotated' ? ['-vf', 'transpose=cclock'] : []),
     '-c:v',
     'libx264',
+    // one thread: with several, x264 gave other pictures from the same frames run to run (the 15 s crowd clip
+    // differed from its 113th frame on), so the same benchmark or test scored a slightly different clip each time
+    '-threads',
+    '1',
     '-preset',
     'veryfast',
     '-crf',
