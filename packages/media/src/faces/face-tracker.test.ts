@@ -190,6 +190,29 @@ describe('face tracker', () => {
     expect(other.rejected().size).toBe(1);
   });
 
+  it('does not move a confirmed, slow face onto a box its motion cannot explain; a fast one still follows its path', () => {
+    // A face leaving through the bottom edge, ~4 px a frame down, confirmed; at frame 15 the detector misses it and
+    // finds a false box at the edge 230 px across instead (measured on the crowd clip).
+    const at = (f: number): DetectedBox => ({ ...box(100, 1800 + 4 * f, 80), faceScore: 0.97 });
+    const edgeNoise: DetectedBox = { ...box(330, 1870, 55), score: 0.55 };
+    const tracker = createFaceTracker();
+    tracker.setFrameSize(1080, 1920);
+    const frames = [...tracker.advance(0, [at(0)]), ...tracker.advance(5, [at(5)]), ...tracker.advance(10, [at(10)]), ...tracker.advance(15, [edgeNoise])];
+    frames.push(...tracker.finish());
+    expect(frames).toHaveLength(16);
+    // held on its way out: covered to the last frame; the false box is a track of its own
+    for (const f of [11, 13, 15]) expect(coveredBy(frames[f], box(100, Math.min(1800 + 4 * f, 1840), 80)), `frame ${f}`).toBe(true);
+    expect(new Set(frames.flat().map((b) => b.trackId)).size).toBe(2);
+
+    // A confirmed fast face (40 px a frame) whose path bends by half a face still continues its track.
+    const fast = (f: number, dx = 0): DetectedBox => ({ ...box(300 + dx, 400 + 40 * f, 80), faceScore: 0.97 });
+    const other = createFaceTracker();
+    other.setFrameSize(1080, 1920);
+    const seen = [...other.advance(0, [fast(0)]), ...other.advance(5, [fast(5)]), ...other.advance(10, [fast(10, 60)])];
+    seen.push(...other.finish());
+    expect(new Set(seen.flat().map((b) => b.trackId)).size).toBe(1);
+  });
+
   it('extends a fast face back along its path once its second sighting gives its velocity', () => {
     // 40 px per frame downwards: first seen at frame 20 (y 1000), again at 25 (y 1200); at frame 17 it was at y 880
     const frames = track([

@@ -128,7 +128,8 @@ function longerSide(box: Box): number {
  * within a reach that grows with the interval (a fast mover's first two sightings may be far apart). Best pairs
  * are taken first, so a wide reach only joins faces that have no better partner; a wrong join only blurs more.
  */
-function matchScore(track: Track, predicted: Box, box: Box, span: number, confirmed: boolean): number {
+function matchScore(track: Track, predicted: Box, box: Box, span: number, verdict: Verdict | undefined): number {
+  const confirmed = verdict?.confirmed === true;
   const overlap = iou(predicted, box);
   // Overlapping a confirmed face, but under half its size: a part of it (an eye, a sliver at the edge), not the
   // face, which does not shrink 2x between two detections. Taken for it, it shrank the box of a face cut by the
@@ -139,7 +140,11 @@ function matchScore(track: Track, predicted: Box, box: Box, span: number, confir
   const p = centre(predicted);
   const c = centre(box);
   const size = Math.max(predicted.width, predicted.height, box.width, box.height);
-  const reach = Math.max(size * (1.5 + 0.25 * span), MAX_SPEED * span);
+  let reach = Math.max(size * (1.5 + 0.25 * span), MAX_SPEED * span);
+  // A face FaceMesh confirmed, whose motion is known (seen twice), does not jump aside from where it was going by
+  // more than its own travel: a leaving face's track took a false box at the frame edge 230 px across from it (the
+  // face then went uncovered while it left), where it should have been held at its prediction.
+  if (confirmed && (verdict?.seen ?? 0) >= 2) reach = Math.min(reach, 0.75 * size + Math.hypot(track.vx, track.vy) * span);
   const distance = Math.hypot(p.x - c.x, p.y - c.y);
   // sizes must be alike too, or a small face passing a big one would take over its track
   const sizeRatio = Math.min(track.box.width, box.width) / Math.max(track.box.width, box.width);
@@ -246,7 +251,7 @@ export function createFaceTracker(options: TrackerOptions = {}) {
       tracks.forEach((track, t) => {
         const predicted = shifted(track.box, track.vx * span, track.vy * span);
         detected.forEach((box, d) => {
-          const score = matchScore(track, predicted, box, span, verdicts.get(track.id)?.confirmed === true);
+          const score = matchScore(track, predicted, box, span, verdicts.get(track.id));
           if (score > minScore) candidates.push({ t, d, score });
         });
       });
