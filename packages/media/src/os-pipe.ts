@@ -2,9 +2,10 @@
 // ~1.4 GB each way for a 15 s 1080x1920 clip).
 //
 // What Node gives a child as stdio 'pipe' is a Unix socket pair, read 64 KB at a time through a stream, with a new
-// Buffer per frame: passing the frames through Node that way cost 2.3-3.3 CPU-s of the job's process per clip, against
-// 1.0 with a pipe(2) whose buffer is raised to 1 MB, read and written whole frames at a time into one reused buffer
-// (fs.read/fs.write on Node's thread pool), and the ladder 0.3-0.8 s sooner (docs/benchmarks.md, 2026-11-23 evening).
+// Buffer per frame: phase 2 of the obscured ladder cost the job's process 2.3-3.1 CPU-s per clip that way, against
+// 1.6-1.8 (1.0 for the bare relay, without the mosaic) with a pipe(2) whose buffer is raised to 1 MB, read and
+// written whole frames at a time into one reused buffer (fs.read/fs.write on Node's thread pool); phase 2 took
+// 0.3-1.6 s less in alternating runs (docs/benchmarks.md and ADR 009, 2026-11-23 evening).
 // Node cannot make a pipe itself: glibc's pipe2 and fcntl through koffi (libc.ts). Without them (not Linux), the
 // caller falls back to stdio streams.
 import { close, read, write } from 'node:fs';

@@ -345,16 +345,13 @@ function openPhase2Pipes(): { fromDecoder: OsPipe; toEncoder: OsPipe } | null {
   const fromDecoder = openOsPipe();
   if (!fromDecoder) return null;
   try {
-    const toEncoder = openOsPipe();
-    if (toEncoder) return { fromDecoder, toEncoder };
+    // the first pipe was made, so the system can make them: this one is made or throws
+    return { fromDecoder, toEncoder: openOsPipe() as OsPipe };
   } catch (error) {
     void closeFd(fromDecoder.readFd);
     void closeFd(fromDecoder.writeFd);
     throw error;
   }
-  void closeFd(fromDecoder.readFd);
-  void closeFd(fromDecoder.writeFd);
-  return null;
 }
 
 /**
