@@ -124,6 +124,8 @@ describe('face frames', () => {
     const graph = args[args.indexOf('-filter_complex') + 1] ?? '';
     // clipped to the 1080x1920 face frame, not the 2160x3840 upload
     expect(graph).toContain('crop=80:120:1000:1800');
+    // only the chosen frame is scaled to the face frame
+    expect(graph).toMatch(/^\[0:v:0\]fps=30,split=1\[s0\];\[s0\]select=eq\(n\\,3\),scale=w=1080:h=1920:flags=bicubic,setsar=1,crop=/);
   });
 });
 
@@ -139,7 +141,8 @@ describe('detection frame selection', () => {
   it('asks ffmpeg for those frames without filling the gaps, and refuses a bad selection', () => {
     const plan = planLadder(validatedSource());
     const args = buildY4mDecodeArgs(plan, '/in.mp4', { every: 5, tailFrom: 400 });
-    expect(args[args.indexOf('-vf') + 1]).toMatch(/,select='not\(mod\(n\\,5\)\)\+gte\(n\\,400\)'$/);
+    // chosen right after the constant rate, before any per-frame work (scaling a 4K upload's frames that are dropped)
+    expect(args[args.indexOf('-vf') + 1]).toBe("fps=30,select='not(mod(n\\,5))+gte(n\\,400)',scale=w=1080:h=1920:flags=bicubic,setsar=1,format=yuv420p");
     expect(args[args.indexOf('-fps_mode') + 1]).toBe('passthrough');
     expect(buildY4mDecodeArgs(plan, '/in.mp4')).not.toContain('-fps_mode');
     // the decode that feeds the encoder leaves it the cores; its thread count is an input option (before -i)

@@ -12,7 +12,7 @@ import { detectFaceTracks, detectionSelection, runObscuredLadder } from '../src/
 import type { FrameDetector } from '../src/faces/frame-detector.ts';
 import { alignBox, type Box, mosaicBlockSize } from '../src/faces/obscure.ts';
 import { buildY4mDecodeArgs } from '../src/ladder-args.ts';
-import { planLadder } from '../src/ladder-plan.ts';
+import { type LadderPlan, planLadder } from '../src/ladder-plan.ts';
 import { probeMedia } from '../src/probe.ts';
 import { transcodeLadder } from '../src/transcode-ladder.ts';
 import { validateSource } from '../src/validate-source.ts';
@@ -20,6 +20,28 @@ import { generateClip } from './clips.ts';
 import { ffprobeJson, joinRung } from './ffprobe-inspect.ts';
 
 const execFileAsync = promisify(execFile);
+
+/** Every decoded frame's md5, as ffmpeg decodes the clip for face work without any selection (phase 2's decode). */
+async function decodedFrameHashes(plan: LadderPlan, input: string): Promise<Array<string | undefined>> {
+  const args = buildY4mDecodeArgs(plan, input);
+  args.splice(args.indexOf('yuv4mpegpipe'), 1, 'framemd5');
+  const { stdout } = await execFileAsync('ffmpeg', args.filter((a) => a !== '-strict' && a !== '-1'), { maxBuffer: 64 * 1024 * 1024 });
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'))
+    .map((line) => line.split(',').at(-1)?.trim());
+}
+
+/** A detector that finds nothing and records the md5 of every frame it is given. */
+function hashes(seen: string[]): FrameDetector {
+  return {
+    async detect(frame) {
+      seen.push(createHash('md5').update('yuv' in frame ? frame.yuv : frame.rgb).digest('hex'));
+      return [];
+    },
+    async close() {},
+  };
+}
 const COFFEE = join(import.meta.dirname, '../../../../shared/fixtures/faces/coffee.png');
 let work: string;
 
@@ -208,24 +230,9 @@ describe('blurred ladder', () => {
     // 62 frames: the last (61) is not a multiple of 5
     const input = await generateClip({ path: join(work, 'selection.mp4'), width: 320, height: 568, seconds: 62 / 30, fps: 30, audio: true });
     const plan = planLadder(validateSource(await probeMedia(input)));
-    // every decoded frame's md5, as ffmpeg decodes it for face work without any selection
-    const args = buildY4mDecodeArgs(plan, input);
-    args.splice(args.indexOf('yuv4mpegpipe'), 1, 'framemd5');
-    const { stdout } = await execFileAsync('ffmpeg', args.filter((a) => a !== '-strict' && a !== '-1'), { maxBuffer: 64 * 1024 * 1024 });
-    const decoded = stdout
-      .split('\n')
-      .filter((line) => line.trim() && !line.startsWith('#'))
-      .map((line) => line.split(',').at(-1)?.trim());
+    const decoded = await decodedFrameHashes(plan, input);
     expect(decoded).toHaveLength(62);
     const want = [...Array.from({ length: 13 }, (_, k) => decoded[5 * k]), decoded[61]];
-
-    const hashes = (seen: string[]): FrameDetector => ({
-      async detect(frame) {
-        seen.push(createHash('md5').update('yuv' in frame ? frame.yuv : frame.rgb).digest('hex'));
-        return [];
-      },
-      async close() {},
-    });
     // the decoder passes on only every 5th frame and the last second (the clip's end, whatever its length)
     expect(detectionSelection(plan, 5).tailFrom).toBeGreaterThan(0);
     const seen: string[] = [];
@@ -249,6 +256,20 @@ describe('blurred ladder', () => {
     expect(foundShorter.frameCount).toBe(61);
     expect(seenShorter).toHaveLength(13);
     expect(new Set(seenShorter).size).toBe(13);
+  });
+
+  it('above 1080p, the frames detected are those of the full decode: chosen before they are scaled, the same pictures', async () => {
+    // 1440x2560 is looked at as 1080x1920 (the top rung); the selective decode scales only the frames it passes on
+    const input = await generateClip({ path: join(work, 'above-1080p.mp4'), width: 1440, height: 2560, seconds: 12 / 30, fps: 30, audio: false });
+    const plan = planLadder(validateSource(await probeMedia(input)));
+    const [vf] = buildY4mDecodeArgs(plan, input, detectionSelection(plan, 5)).filter((_, i, all) => all[i - 1] === '-vf');
+    expect(vf).toMatch(/^fps=30,select='[^']+',scale=w=1080:h=1920:/);
+    const decoded = await decodedFrameHashes(plan, input);
+    expect(decoded).toHaveLength(12);
+    const seen: string[] = [];
+    const found = await detectFaceTracks(plan, input, { timeoutMs: 60_000 }, { detector: hashes(seen) });
+    expect(found).toMatchObject({ width: 1080, height: 1920, frameCount: 12 });
+    expect(seen).toEqual([decoded[0], decoded[5], decoded[10], decoded[11]]);
   });
 
   it('a failing detector stops both ffmpeg processes and leaves no playlist', async () => {
