@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeEdgeFaces, createFaceTracker, LEAVING_HOLD, type DetectedBox, type TrackedBox } from './face-tracker.ts';
+import { completeEdgeFaces, createFaceTracker, LEAVING_HOLD, MESH_TRUSTED_BOX, type DetectedBox, type TrackedBox } from './face-tracker.ts';
 import { iou } from './tiles.ts';
 import type { Box } from './obscure.ts';
 
@@ -225,6 +225,27 @@ describe('face tracker', () => {
     ]);
     for (const f of [12, 15, 17, 19]) expect(coveredBy(frames[f], box(500, 1000 - 40 * (20 - f))), `frame ${f}`).toBe(true);
     expect(coveredBy(frames[22], box(500, 1080))).toBe(true);
+  });
+
+  it("does not reject a track on FaceMesh's 'no face' for a box under MESH_TRUSTED_BOX (a part of a face), but is confirmed by one", () => {
+    const tracker = createFaceTracker();
+    tracker.setFrameSize(1080, 1920);
+    const small = MESH_TRUSTED_BOX - 3;
+    // a corner face's visible part: unchecked in the corner, boxed small (and checked) next to it at two detections
+    const sliver: DetectedBox = { ...box(30, 1860, small), score: 0.55, faceScore: 0.0 };
+    tracker.advance(0, [sliver]);
+    tracker.advance(5, [{ ...box(0, 1862, small + 4), score: 0.6 }]);
+    tracker.advance(10, [{ ...sliver, x: 28 }]);
+    // the same at MESH_TRUSTED_BOX is rejected (checked twice, never confirmed), and a small box can still confirm
+    const big: DetectedBox = { ...box(500, 900, MESH_TRUSTED_BOX), score: 0.55, faceScore: 0.0 };
+    const confirmedSmall: DetectedBox = { ...box(800, 300, small), score: 0.55, faceScore: 0.97 };
+    tracker.advance(15, [big, confirmedSmall]);
+    tracker.advance(20, [big, { ...confirmedSmall, faceScore: 0.0 }]);
+    tracker.finish();
+    // ids in order of birth: 1 the sliver's track, 2 the 27 px box, 3 the small confirmed one
+    expect(tracker.sightings(1)).toBe(3);
+    expect(tracker.rejected()).toEqual(new Set([2]));
+    expect(tracker.confirmedFaces()).toHaveLength(1);
   });
 
   it('rejects a track checked once only when the detector was unsure of it too', () => {

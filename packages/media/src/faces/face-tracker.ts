@@ -50,6 +50,15 @@ export const SURE_DETECTION = 0.75;
  */
 export const EDGE_NOT_FACE = 0.2;
 
+/**
+ * Smallest box (longer side, frame px) whose FaceMesh "no face" counts against its track; a smaller one's check can
+ * only confirm. FaceMesh scores real faces ~1 from ~27 px, and what the detector boxes under that next to a face is
+ * often a part of it: in the 'edges' clip, the visible corner of a face cut by two edges was boxed at 23-26 px, those
+ * crops scored 0.00, and the tracks they joined were dropped with the face (protection 84.1%; with this rule 95.7%,
+ * every other clip unchanged: docs/face-detection.md).
+ */
+export const MESH_TRUSTED_BOX = 27;
+
 export interface TrackerOptions {
   /** Scale applied to every detector box (default 1.5). */
   enlarge?: number;
@@ -162,7 +171,7 @@ export function createFaceTracker(options: TrackerOptions = {}) {
     const verdict = verdicts.get(id) ?? { seen: 0, bestScore: 0, checks: 0, edgeChecks: 0, bestEdgeScore: 0, confirmed: false };
     verdict.seen++;
     verdict.bestScore = Math.max(verdict.bestScore, box.score ?? 1);
-    if (box.faceScore !== undefined) {
+    if (box.faceScore !== undefined && (box.faceScore >= FACE_CONFIRMED || longerSide(box) >= MESH_TRUSTED_BOX)) {
       verdict.checks++;
       if (box.faceScore >= FACE_CONFIRMED) verdict.confirmed = true;
     }
