@@ -238,13 +238,14 @@ export interface FaceThumbnailRequest {
 export function faceThumbnailsArgs(plan: LadderPlan, inputPath: string, requests: readonly FaceThumbnailRequest[]): string[] {
   if (requests.length === 0) throw new RangeError('no thumbnails requested');
   const { width: W, height: H } = faceFrameSize(plan);
+  const scale = faceFrameScale(plan);
   const labels = requests.map((_, i) => `[s${i}]`).join('');
   const branches = requests.map(({ frame, box }, i) => {
     const x = Math.min(W - 2, Math.max(0, Math.floor(box.x)));
     const y = Math.min(H - 2, Math.max(0, Math.floor(box.y)));
     const w = Math.max(2, Math.min(W - x, Math.ceil(box.x + box.width) - x));
     const h = Math.max(2, Math.min(H - y, Math.ceil(box.y + box.height) - y));
-    return `[s${i}]select=eq(n\\,${frame}),${faceFrameScale(plan)},crop=${w}:${h}:${x}:${y},scale=w='min(256,iw)':h=-2,format=yuvj420p[t${i}]`;
+    return `[s${i}]select=eq(n\\,${frame}),${scale},crop=${w}:${h}:${x}:${y},scale=w='min(256,iw)':h=-2,format=yuvj420p[t${i}]`;
   });
   // each branch scales only its own frame
   const graph = `[0:v:0]${faceFrameRate(plan)},split=${requests.length}${labels};${branches.join(';')}`;
