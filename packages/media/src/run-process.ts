@@ -33,6 +33,16 @@ export type ProcessOutcome =
   | { kind: 'aborted'; stdout: string; stderrTail: string }
   | { kind: 'spawn_error'; error: Error; stdout: string; stderrTail: string };
 
+/**
+ * Whether a child that was being stopped had in fact ended by itself, with its own failure: the stop can come after
+ * it exited but before Node saw the exit (the event loop was busy), and then the stop's reason would hide the real
+ * one. ffmpeg exits with 255 on SIGTERM (ffprobe dies of it), and SIGKILL shows as the signal: any other non-zero exit
+ * code is the process's own. A clean exit (0) is left to the stop's reason: the caller asked for the work to stop.
+ */
+export function failedByItself(code: number | null, signal: NodeJS.Signals | null): boolean {
+  return signal === null && code !== null && code !== 0 && code !== 255;
+}
+
 export function runProcess(command: string, args: readonly string[], options: RunProcessOptions): Promise<ProcessOutcome> {
   const tailBytes = options.stderrTailBytes ?? 4000;
   const grace = options.killGraceMs ?? 2000;
@@ -94,6 +104,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
       if (spawnError) resolve({ kind: 'spawn_error', error: spawnError, stdout, stderrTail });
+      else if (stopReason && failedByItself(code, signal)) resolve({ kind: 'exited', code, signal, stdout, stderrTail });
       else if (stopReason === 'timeout') resolve({ kind: 'timeout', stdout, stderrTail });
       else if (stopReason === 'aborted') resolve({ kind: 'aborted', stdout, stderrTail });
       else resolve({ kind: 'exited', code, signal, stdout, stderrTail });

@@ -60,6 +60,27 @@ describe('runFfmpeg', () => {
     expect(await processesMentioning(fifo)).toEqual([]);
   });
 
+  it('reports its own failure, not the stop, when ffmpeg failed just before it was stopped', async () => {
+    const controller = new AbortController();
+    const run = runFfmpeg(['-v', 'error', '-i', 'file:/nonexistent/clip.mp4', '-f', 'null', '-'], { timeoutMs: 10_000, signal: controller.signal });
+    // ffmpeg fails at once; Node does not see its exit while this loop holds the event loop, so the abort comes first
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      // busy
+    }
+    controller.abort();
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ffmpeg_failed', details: { exitCode: 1 } });
+    expect(String((error as { details: { stderrTail: string } }).details.stderrTail)).toContain('No such file');
+  });
+
+  it('still reports a job stopped while ffmpeg worked (it exits with 255 on SIGTERM) as cancelled', async () => {
+    const controller = new AbortController();
+    const run = runFfmpeg(['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=640x360', '-f', 'null', '-'], { timeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 500);
+    await expect(run).rejects.toMatchObject({ code: 'ffmpeg_aborted' });
+  });
+
   it('rejects with ffmpeg_failed and the end of stderr when ffmpeg fails', async () => {
     const error = await runFfmpeg(['-v', 'error', '-i', 'file:/nonexistent/clip.mp4', '-f', 'null', '-'], { timeoutMs: 10_000 }).catch(
       (e: unknown) => e,
