@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildLadderArgs, buildLadderFilterGraph, buildY4mDecodeArgs, faceFrameFilter, faceFrameSize, faceThumbnailsArgs, selectedFrameIndex } from './ladder-args.ts';
+import {
+  buildLadderArgs,
+  buildLadderFilterGraph,
+  buildY4mDecodeArgs,
+  encoderThreads,
+  faceFrameFilter,
+  faceFrameSize,
+  faceThumbnailsArgs,
+  selectedFrameIndex,
+} from './ladder-args.ts';
 import { planLadder } from './ladder-plan.ts';
 import { validatedSource } from './validated-source-fixture.ts';
 
@@ -56,6 +65,18 @@ describe('buildLadderArgs', () => {
     });
     expect(valueAfter(args, '-x264-params:v:0')).toBe('mbtree=1:rc-lookahead=10');
     expect(args).not.toContain('-x264-params:v:1');
+  });
+
+  it('shares x264\'s own thread count among the rungs\' encoders, at least 2 each', () => {
+    // x264 alone takes 1.5 threads per core
+    expect(encoderThreads(2, 4)).toBe(2);
+    expect(encoderThreads(8, 4)).toBe(3);
+    expect(encoderThreads(16, 4)).toBe(6);
+    expect(encoderThreads(16, 1)).toBe(24);
+    expect(encoderThreads(1, 1)).toBe(1);
+    expect(() => encoderThreads(0, 4)).toThrow(RangeError);
+    expect(valueAfter(buildLadderArgs(plan, '/in/source.mp4', '/out', { cores: 8 }), '-threads:v')).toBe('3');
+    expect(valueAfter(buildLadderArgs(plan, '/in/source.mp4', '/out', { cores: 2, videoFromStdin: true }), '-threads:v')).toBe('2');
   });
 
   it('aligns keyframes every 2 s in every rung, without scene-cut keyframes', () => {
