@@ -1,5 +1,6 @@
 // runFfmpeg kills a hung ffmpeg on timeout or abort, and the process is really gone afterwards.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,11 +63,23 @@ describe('runFfmpeg', () => {
 
   it('reports its own failure, not the stop, when ffmpeg failed just before it was stopped', async () => {
     const controller = new AbortController();
-    const run = runFfmpeg(['-v', 'error', '-i', 'file:/nonexistent/clip.mp4', '-f', 'null', '-'], { timeoutMs: 10_000, signal: controller.signal });
-    // ffmpeg fails at once; Node does not see its exit while this loop holds the event loop, so the abort comes first
-    const until = Date.now() + 1500;
-    while (Date.now() < until) {
-      // busy
+    let pid = 0;
+    const run = runFfmpeg(['-v', 'error', '-i', 'file:/nonexistent/clip.mp4', '-f', 'null', '-'], {
+      timeoutMs: 30_000,
+      signal: controller.signal,
+      onSpawn: (child) => {
+        pid = child.pid ?? 0;
+      },
+    });
+    // Hold the event loop until the kernel shows ffmpeg as exited and not yet reaped (a zombie): Node reaps it and
+    // sees the exit only on its loop, so the abort comes after ffmpeg failed but before Node knows it.
+    const state = () => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    };
+    const until = Date.now() + 20_000;
+    while (state() !== 'Z') {
+      if (Date.now() > until) throw new Error('ffmpeg did not exit within 20 s');
     }
     controller.abort();
     const error = await run.catch((e: unknown) => e);
