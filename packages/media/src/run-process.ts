@@ -39,7 +39,7 @@ export type ProcessOutcome =
  * one. ffmpeg exits with 255 on SIGTERM (ffprobe dies of it), and SIGKILL shows as the signal: any other non-zero exit
  * code is the process's own. A clean exit (0) is left to the stop's reason: the caller asked for the work to stop.
  */
-export function failedByItself(code: number | null, signal: NodeJS.Signals | null): boolean {
+function failedByItself(code: number | null, signal: NodeJS.Signals | null): boolean {
   return signal === null && code !== null && code !== 0 && code !== 255;
 }
 
