@@ -347,6 +347,32 @@ describe('blurred ladder', () => {
         expect(stdout).not.toContain(`enc-fail-${transport}`);
       });
 
+      it(`(${transport}) boxes found in frames of another size (stored before a change in how clips are decoded) fail the job before any frame is encoded`, async () => {
+        const input = await generateClip({ path: join(work, `p2-size-${transport}.mp4`), width: 320, height: 568, seconds: 2, fps: 30, audio: true });
+        const plan = planLadder(validateSource(await probeMedia(input)));
+        const outDir = join(work, `p2-size-${transport}`);
+        const written: number[] = [];
+        await expect(
+          runObscuredLadder(plan, input, outDir, { timeoutMs: 60_000, durationMs: plan.durationMs, transport }, {
+            frames: Array.from({ length: 60 }, (_, f) => mid(f)),
+            frameSize: { width: 360, height: 640 },
+            onFrame: (frame) => written.push(frame),
+          }),
+        ).rejects.toThrow('the faces were found in 360x640 frames, the decoder makes 320x568');
+        expect(written).toEqual([]);
+        const files = await readdir(outDir, { recursive: true }).catch(() => []);
+        expect(files.filter((f) => String(f).endsWith('.m3u8') || String(f).endsWith('.m4s'))).toEqual([]);
+        const { stdout } = await execFileAsync('ps', ['-eo', 'args']);
+        expect(stdout).not.toContain(`p2-size-${transport}.mp4`);
+        // the size it was found in is accepted
+        await expect(
+          runObscuredLadder(plan, input, `${outDir}-same`, { timeoutMs: 60_000, durationMs: plan.durationMs, transport }, {
+            frames: Array.from({ length: 60 }, (_, f) => mid(f)),
+            frameSize: { width: 320, height: 568 },
+          }),
+        ).resolves.toEqual({ frames: 60, width: 320, height: 568 });
+      });
+
       it(`(${transport}) a job aborted while frames flow stops both ffmpegs at once and publishes no playlist`, async () => {
         const input = await generateClip({ path: join(work, `p2-abort-${transport}.mp4`), width: 540, height: 960, seconds: 8, fps: 30, audio: true });
         const plan = planLadder(validateSource(await probeMedia(input)));

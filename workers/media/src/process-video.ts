@@ -69,7 +69,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         onProgress,
       }),
     );
-    if (found.tracks.length === 0) return { frames: found.frames };
+    if (found.tracks.length === 0) return { frames: found.frames, frameSize: { width: found.width, height: found.height } };
     await deps.storage.putStream(objectKeys.privateMedia(videoId, `${FACES_DIR}/tracks.json`), serialiseFaceFrames(found), {
       contentType: 'application/json',
     });
@@ -88,8 +88,29 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       found.tracks.map((t) => ({ trackId: t.trackId, frameCount: t.frameCount })),
       40,
     );
-    log.info({ videoId, faces: found.tracks.length, waiting }, 'faces found; waiting for the owner to choose');
+    if (!waiting) {
+      // Deleted (or changed) while its faces were looked for: no choice will be asked for, so the faces just stored
+      // (bystanders among them) must not stay; a deleted video's route swept S3 before this run stored them.
+      await deps.storage.deletePrefix(`${objectKeys.privateMedia(videoId, FACES_DIR)}/`);
+      if (!(await deps.videos.findVideo(videoId))) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+      log.info({ videoId }, 'faces found, but the video changed meanwhile: nothing kept');
+      return 'changed' as const;
+    }
+    log.info({ videoId, faces: found.tracks.length }, 'faces found; waiting for the owner to choose');
     return 'awaiting_choice' as const;
+  }
+
+  /**
+   * Nobody may ever see the faces the owner asked to hide: once the obscured ladder is in, the upload (also when only
+   * the voice was disguised), the face thumbnails and the face list go. Idempotent, so that an attempt that failed
+   * here is finished by the next one.
+   */
+  async function forgetUnobscured(video: { id: string; blur_faces: boolean; disguise_voice: boolean }) {
+    if (video.blur_faces || video.disguise_voice) await deps.storage.deleteObject(objectKeys.original(video.id));
+    if (video.blur_faces) {
+      await deps.storage.deletePrefix(`${objectKeys.privateMedia(video.id, FACES_DIR)}/`);
+      await deps.videos.forgetFaceTracks(video.id);
+    }
   }
 
   /** Phase 2 input: the stored boxes, minus the faces the owner keeps visible. */
@@ -98,13 +119,18 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       await deps.storage.getBytes(objectKeys.privateMedia(videoId, `${FACES_DIR}/tracks.json`), { maxBytes: 256 * 1024 * 1024 }),
     );
     const visible = new Set((await deps.videos.listFaceTracks(videoId)).filter((t) => t.visible).map((t) => t.track_id));
-    return { frames: stored.map((boxes) => boxes.filter((b) => !visible.has(b.trackId))) };
+    return { frameSize: stored.frameSize, frames: stored.frames.map((boxes) => boxes.filter((b) => !visible.has(b.trackId))) };
   }
 
   return async function processVideo({ videoId }: MediaJobs['process-video'], ctx: JobContext): Promise<JobOutcome> {
     const video = await deps.videos.findVideo(videoId);
     if (!video) return { status: 'skipped', reason: 'video was deleted' };
-    if (video.status !== 'processing') return { status: 'skipped', reason: `video is ${video.status}` };
+    if (video.status !== 'processing') {
+      // A retry of a run that moved the clip on and then failed to delete the unobscured upload or the faces: finish
+      // that (not for a clip sent back for changes, whose owner may be uploading a new original right now).
+      if (FORGET_AFTER.has(video.status)) await forgetUnobscured(video);
+      return { status: 'skipped', reason: `video is ${video.status}` };
+    }
 
     const work = await mkdtemp(join(config.media.tempDir ?? tmpdir(), `onward-${videoId}-`));
     const progress = progressReporter(deps, videoId);
@@ -129,10 +155,11 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
 
       // Faces: found and tracked first; if there are any, the owner chooses which (if any) are theirs to keep
       // visible, and this job ends here. The choice brings the clip back for the obscured ladder.
-      let obscure: { frames: FaceTracks['frames'] } | null = null;
+      let obscure: { frames: FaceTracks['frames']; frameSize?: { width: number; height: number } } | null = null;
       if (video.blur_faces) {
         const faces = video.faces_chosen_at ? await chosenFaces(videoId) : await findFaces(plan, input, work, videoId, ctx.signal, (p) => progress(2 + p * 0.4)); // 2% -> 42% while faces are looked for
         if (faces === 'awaiting_choice') return { status: 'done' };
+        if (faces === 'changed') return { status: 'skipped', reason: 'video changed while its faces were looked for' };
         if (faces.frames.some((boxes) => boxes.length > 0)) obscure = faces;
         progress(45);
       }
@@ -194,15 +221,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         if (!(await deps.videos.findVideo(videoId))) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
         return { status: 'skipped', reason: 'video changed while processing' };
       }
-      // Nobody may ever see the faces the owner asked to hide: the upload, the face thumbnails and the face list go
-      // as soon as the obscured ladder is in.
-      if (video.blur_faces || video.disguise_voice) {
-        await deps.storage.deleteObject(objectKeys.original(videoId));
-      }
-      if (video.blur_faces) {
-        await deps.storage.deletePrefix(objectKeys.privateMedia(videoId, FACES_DIR) + '/');
-        await deps.videos.forgetFaceTracks(videoId);
-      }
+      await forgetUnobscured(video);
       return { status: 'done' };
     } catch (error) {
       const lastAttempt = ctx.attempt >= ctx.maxAttempts;
@@ -236,6 +255,9 @@ async function publishCaptionsIfAny(deps: WorkerDeps, videoId: string, durationM
 
 const FACES_DIR = 'faces';
 
+/** Statuses a run moves a clip to (or a reviewer then does) after its obscured ladder is stored. */
+const FORGET_AFTER: ReadonlySet<string> = new Set(['in_review', 'published', 'rejected', 'removed']);
+
 /** Compact JSON of every frame's boxes: [[trackId, x, y, width, height], ...] per frame, to a tenth of a pixel. */
 function serialiseFaceFrames(found: FaceTracks): string {
   const round = (n: number) => Math.round(n * 10) / 10;
@@ -246,12 +268,17 @@ function serialiseFaceFrames(found: FaceTracks): string {
   });
 }
 
-function parseFaceFrames(bytes: Buffer): FaceTracks['frames'] {
-  const parsed = JSON.parse(bytes.toString('utf8')) as { frames: Array<Array<[number, number, number, number, number]>> };
-  return parsed.frames.map((boxes) => boxes.map(([trackId, x, y, width, height]) => ({ trackId, x, y, width, height })));
+function parseFaceFrames(bytes: Buffer): { frameSize: { width: number; height: number }; frames: FaceTracks['frames'] } {
+  const parsed = JSON.parse(bytes.toString('utf8')) as { width: number; height: number; frames: Array<Array<[number, number, number, number, number]>> };
+  return {
+    frameSize: { width: parsed.width, height: parsed.height },
+    frames: parsed.frames.map((boxes) => boxes.map(([trackId, x, y, width, height]) => ({ trackId, x, y, width, height }))),
+  };
 }
 
+/** The clip failed: its partial ladder goes, but only if it was still processing (a retry of a run that stored its
+ * ladder and moved the clip on must not delete that ladder). */
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {
-  await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
-  await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
+  const moved = await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
+  if (moved) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
 }

@@ -142,6 +142,26 @@ export function createVideoRepository(db: Db) {
       });
     },
 
+    /**
+     * Undoes a choice whose run could not be queued: the clip waits for its owner again, every face hidden, so the
+     * choice can be made (and queued) again. Only the choice made at `chosenAt` is undone; false when the clip moved on.
+     */
+    async reopenFaceChoice(videoId: string, chosenAt: Date) {
+      return db.transaction().execute(async (trx) => {
+        assertTransition('processing', 'awaiting_faces');
+        const moved = await trx
+          .updateTable('videos')
+          .set({ status: 'awaiting_faces', faces_chosen_at: null, progress: 40, updated_at: new Date() })
+          .where('id', '=', videoId)
+          .where('status', '=', 'processing')
+          .where('faces_chosen_at', '=', chosenAt)
+          .executeTakeFirst();
+        if (moved.numUpdatedRows === 0n) return false;
+        await trx.updateTable('video_face_tracks').set({ visible: false }).where('video_id', '=', videoId).execute();
+        return true;
+      });
+    },
+
     /** Once the obscured ladder is stored, the face list has served its purpose. */
     async forgetFaceTracks(videoId: string) {
       await db.deleteFrom('video_face_tracks').where('video_id', '=', videoId).execute();

@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '@onward/domain';
 import type { Readable, Writable } from 'node:stream';
 import { runFfmpeg } from '../ffmpeg-runner.ts';
-import { buildLadderArgs, buildY4mDecodeArgs, type DecodedFrameSelection, expectedFaceFrames, selectedFrameIndex } from '../ladder-args.ts';
+import { buildLadderArgs, buildY4mDecodeArgs, type DecodedFrameSelection, expectedFaceFrames, faceFrameSize, selectedFrameIndex } from '../ladder-args.ts';
 import type { LadderPlan } from '../ladder-plan.ts';
 import { closeFd, type OsPipe, openOsPipe, writeFully } from '../os-pipe.ts';
 import { completeEdgeFaces, createFaceTracker, type DetectedBox, type TrackedBox } from './face-tracker.ts';
@@ -43,6 +43,12 @@ export interface FaceDetectionOptions {
 export interface ObscureOptions {
   /** The boxes to obscure in every decoded frame (from detectFaceTracks, minus faces the owner keeps visible). */
   frames: ReadonlyArray<readonly Box[]>;
+  /**
+   * The size of the frames the boxes were found in (detectFaceTracks' width and height). When given, a decoder that
+   * makes frames of another size fails the job before a frame is written: boxes stored while a clip waited for its
+   * owner's choice must not land elsewhere on frames that a later release decodes differently.
+   */
+  frameSize?: { width: number; height: number };
   /** Most mosaic blocks across a face (default 8). */
   maxBlocksAcross?: number;
   /** Every frame's obscured boxes, in frame order (benchmarks, tests). */
@@ -211,6 +217,13 @@ async function trackStream(
   return { width, height, frameCount: frames.length, detections: detectionCount, frames, tracks: [...tracks.values()], rejectedTracks: rejected.size };
 }
 
+/** Boxes found in frames of one size are never applied to frames of another. */
+function checkFrameSize(found: ObscureOptions['frameSize'], decoded: { width: number; height: number }): void {
+  if (found && (found.width !== decoded.width || found.height !== decoded.height)) {
+    throw new Error(`blur stream: the faces were found in ${found.width}x${found.height} frames, the decoder makes ${decoded.width}x${decoded.height}`);
+  }
+}
+
 /** Where obscured frames go: the encoder's stdin, as a stream or a pipe's end. */
 type FrameSink = (data: Uint8Array) => Promise<void>;
 
@@ -227,6 +240,7 @@ async function obscureFrames(
   let written = 0;
   for await (const frame of decoded((h) => {
     header = h;
+    checkFrameSize(options.frameSize, h);
     headerWritten = sink(y4mHeaderBytes(h));
     // awaited with the first frame; if the encoder dies (or the job is aborted) before one comes, the failure is
     // reported by the encoder's own promise, and this one must not be left as an unhandled rejection
@@ -367,6 +381,8 @@ export async function runObscuredLadder(
   run: BlurredLadderRun & { transport?: 'pipes' | 'stdio' },
   obscure: ObscureOptions,
 ): Promise<{ frames: number; width: number; height: number }> {
+  // Known before anything starts (the decode's size follows from the plan); the decoder's header is checked too.
+  checkFrameSize(obscure.frameSize, faceFrameSize(plan));
   const { stop, release } = stopper(run.signal);
   const pipes = run.transport === 'stdio' ? null : openPhase2Pipes();
 

@@ -101,8 +101,19 @@ export const faceRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
       if (!chosen) throw conflict('faces_not_pending', 'This clip is not waiting for a choice of faces.');
       const updated = await deps.videos.findVideo(video.id);
       if (!updated) throw notFound('That video');
+      const chosenAt = updated.faces_chosen_at;
+      if (!chosenAt) throw conflict('faces_not_pending', 'This clip is not waiting for a choice of faces.');
       // A run of its own (the detection run's job id is taken); the choice's time keeps a duplicate enqueue single.
-      await deps.mediaQueue.enqueueProcessVideo({ videoId: video.id }, { attempt: updated.faces_chosen_at?.getTime() ?? Date.now() });
+      try {
+        await deps.mediaQueue.enqueueProcessVideo({ videoId: video.id }, { attempt: chosenAt.getTime() });
+      } catch (error) {
+        // Unqueued, the clip would sit in processing for good (and a new choice be refused): the choice is undone, so
+        // that the owner can simply make it again.
+        await deps.videos.reopenFaceChoice(video.id, chosenAt).catch((reopenError: unknown) => {
+          request.log.error({ videoId: video.id, err: reopenError }, 'could not reopen the face choice');
+        });
+        throw error;
+      }
       request.log.info({ videoId: video.id, faces: tracks.size, visible: request.body.visible.length }, 'faces chosen');
       return reply.status(202).send({ video: toOwnerVideo(updated) });
     },

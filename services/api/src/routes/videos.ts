@@ -14,7 +14,7 @@ import {
 import { AppError, badRequest, conflict, isAppError, notFound, parseVideoMetadata } from '@onward/domain';
 import { CAPTIONS_MAX_BYTES, CAPTIONS_SOURCE, parseWebVtt, serialiseWebVtt } from '@onward/media';
 import { objectKeys } from '@onward/storage';
-import { deleteVideoMedia } from '../accounts/delete-account.ts';
+import { withMediaSweptTwice } from '../accounts/delete-account.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireUser, userOf } from '../plugins/auth.ts';
 import { applyCaptions } from '../videos/captions.ts';
@@ -199,8 +199,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Con
     },
     async (request, reply) => {
       const video = await findOwnVideo(request.params.id, userOf(request).id);
-      await deleteVideoMedia(deps, video.id);
-      await deps.videos.deleteVideo(video.id);
+      await withMediaSweptTwice(deps, [video.id], () => deps.videos.deleteVideo(video.id));
       return reply.status(204).send(null);
     },
   );

@@ -1,0 +1,169 @@
+// Issue 5, what happens around a blurred clip's two runs: the owner deleting it while its faces are looked for, a
+// run that fails after storing the obscured ladder (its retry must still delete what nobody may see, and never the
+// ladder), and a choice of faces that could not be queued. The media worker's job runs here directly (real detector,
+// ffmpeg, S3 emulator, Postgres), with one dependency at a time made to fail or to race.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateFaceClip } from '@onward/media/test/face-clips/generate.ts';
+import { createProcessVideo, createWorkerDeps, type WorkerDeps } from '@onward/media-worker';
+import { objectKeys } from '@onward/storage';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp, startTestApi, type TestApi } from './api-harness.ts';
+import { multipartBody } from './multipart-body.ts';
+
+let api: TestApi;
+let workerDeps: WorkerDeps;
+let dir: string;
+let clip: string;
+let owner: string;
+const log = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'onward-faces-life-'));
+  // No media worker consumes this file's queue: each test runs the job itself.
+  api = await startTestApi({ ORIGINAL_RETENTION_HOURS: '24' });
+  workerDeps = createWorkerDeps(api.env.config);
+  owner = await signUp(api.app, 'life_owner');
+  clip = join(dir, 'closeup.mp4');
+  await generateFaceClip({ scenario: 'closeup', outPath: clip, seconds: 1, seed: 3 });
+}, 120_000);
+
+afterAll(async () => {
+  await workerDeps?.close();
+  await api?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const ctx = (attempt = 1) => ({ signal: new AbortController().signal, attempt, maxAttempts: 3 });
+
+async function upload(): Promise<string> {
+  const { payload, headers } = multipartBody({ title: 'Ninety days', category: 'milestone', blurFaces: 'true' }, [
+    { filename: 'clip.mp4', data: await readFile(clip) },
+  ]);
+  const res = await api.app.inject({ method: 'POST', url: '/videos', headers: { ...headers, cookie: owner }, payload });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().video.id as string;
+}
+
+const statusOf = async (id: string) => (await api.deps.videos.findVideo(id))?.status;
+const keysOf = (id: string, under = '') => api.deps.storage.listKeys(`${objectKeys.privateMediaPrefix(id)}${under}`);
+/** The job as the worker runs it, with these dependencies. */
+const runJob = (deps: WorkerDeps, id: string, attempt = 1) => createProcessVideo(deps, api.env.config, log)({ videoId: id }, ctx(attempt));
+
+/** A clip whose faces were found: waiting for its owner's choice. */
+async function awaitingFaces(): Promise<string> {
+  const id = await upload();
+  expect(await runJob(workerDeps, id)).toEqual({ status: 'done' });
+  expect(await statusOf(id)).toBe('awaiting_faces');
+  expect((await keysOf(id, 'faces/')).length).toBeGreaterThanOrEqual(2); // tracks.json and a thumbnail
+  return id;
+}
+
+async function choose(id: string, visible: number[] = []) {
+  return api.app.inject({ method: 'PUT', url: `/videos/${id}/faces`, headers: { cookie: owner }, payload: { visible } });
+}
+
+describe('face blur: a clip deleted while its faces are looked for', () => {
+  it('keeps no thumbnail nor face list when the owner deletes it during detection', async () => {
+    const id = await upload();
+    // The owner deletes the clip after the faces were found and stored, just before the run asks for the choice.
+    const racing: WorkerDeps = {
+      ...workerDeps,
+      videos: {
+        ...workerDeps.videos,
+        awaitFaceChoice: async (...args) => {
+          expect((await keysOf(id, 'faces/')).length).toBeGreaterThanOrEqual(2);
+          const deleted = await api.app.inject({ method: 'DELETE', url: `/videos/${id}`, headers: { cookie: owner } });
+          expect(deleted.statusCode).toBe(204);
+          return workerDeps.videos.awaitFaceChoice(...args);
+        },
+      },
+    };
+    expect(await runJob(racing, id)).toEqual({ status: 'skipped', reason: 'video changed while its faces were looked for' });
+    expect(await api.deps.videos.findVideo(id)).toBeFalsy();
+    expect(await keysOf(id)).toEqual([]);
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+  }, 120_000);
+
+  it('removes what a run stored between the delete route sweeping the files and removing the row', async () => {
+    const id = await awaitingFaces();
+    const rowDelete = api.deps.videos.deleteVideo;
+    // the run's files land after the route's first sweep, before the row goes
+    api.deps.videos.deleteVideo = async (videoId) => {
+      await api.deps.storage.putStream(objectKeys.privateMedia(videoId, 'faces/7.jpg'), 'a bystander', { contentType: 'image/jpeg' });
+      await api.deps.storage.putStream(objectKeys.privateMedia(videoId, 'faces/tracks.json'), '{}', { contentType: 'application/json' });
+      return rowDelete(videoId);
+    };
+    try {
+      const deleted = await api.app.inject({ method: 'DELETE', url: `/videos/${id}`, headers: { cookie: owner } });
+      expect(deleted.statusCode).toBe(204);
+    } finally {
+      api.deps.videos.deleteVideo = rowDelete;
+    }
+    expect(await keysOf(id)).toEqual([]);
+  }, 120_000);
+});
+
+describe('face blur: a run that fails after storing the obscured ladder', () => {
+  it('is finished by its retry (upload, thumbnails and face list deleted) and never loses its ladder', async () => {
+    const id = await awaitingFaces();
+    expect((await choose(id)).statusCode).toBe(202);
+    const facesPrefix = `${objectKeys.privateMedia(id, 'faces')}/`;
+    let failed = false;
+    const storage = Object.create(workerDeps.storage) as WorkerDeps['storage'];
+    storage.deletePrefix = async (prefix: string) => {
+      if (prefix === facesPrefix && !failed) {
+        failed = true;
+        throw new Error('S3 is briefly unavailable');
+      }
+      return workerDeps.storage.deletePrefix(prefix);
+    };
+    // The last attempt: the run moved the clip to review, then failed deleting the thumbnails.
+    await expect(runJob({ ...workerDeps, storage }, id, 3)).rejects.toThrow('S3 is briefly unavailable');
+    expect(failed).toBe(true);
+    expect(await statusOf(id)).toBe('in_review');
+    // its failure did not take the reviewed clip's ladder with it
+    const ladder = await keysOf(id, 'hls/');
+    expect(ladder.some((k) => k.endsWith('master.m3u8'))).toBe(true);
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+
+    // What the failed attempt left is deleted by the next run of the job, which encodes nothing.
+    expect((await keysOf(id, 'faces/')).length).toBeGreaterThanOrEqual(2);
+    expect(await runJob(workerDeps, id, 1)).toEqual({ status: 'skipped', reason: 'video is in_review' });
+    expect(await keysOf(id, 'faces/')).toEqual([]);
+    expect(await api.deps.videos.listFaceTracks(id)).toEqual([]);
+    expect(await keysOf(id, 'hls/')).toEqual(ladder);
+    expect(await statusOf(id)).toBe('in_review');
+  }, 180_000);
+});
+
+describe('face blur: a choice of faces that cannot be queued', () => {
+  it('is undone, so that the owner can make it again', async () => {
+    const id = await awaitingFaces();
+    const tracks = await api.deps.videos.listFaceTracks(id);
+    const enqueue = api.deps.mediaQueue.enqueueProcessVideo;
+    api.deps.mediaQueue.enqueueProcessVideo = async () => {
+      throw new Error('Redis is down');
+    };
+    try {
+      const refused = await choose(id, [tracks[0]!.track_id]);
+      expect(refused.statusCode).toBe(500);
+    } finally {
+      api.deps.mediaQueue.enqueueProcessVideo = enqueue;
+    }
+    const video = await api.deps.videos.findVideo(id);
+    expect(video?.status).toBe('awaiting_faces');
+    expect(video?.faces_chosen_at).toBeNull();
+    // every face hidden again until the owner chooses
+    expect((await api.deps.videos.listFaceTracks(id)).every((t) => !t.visible)).toBe(true);
+    const faces = await api.app.inject({ method: 'GET', url: `/videos/${id}/faces`, headers: { cookie: owner } });
+    expect(faces.statusCode).toBe(200);
+
+    const chosen = await choose(id, []);
+    expect(chosen.statusCode, chosen.body).toBe(202);
+    expect(await statusOf(id)).toBe('processing');
+    expect(await api.deps.videos.findVideo(id).then((v) => v?.faces_chosen_at)).toBeInstanceOf(Date);
+  }, 120_000);
+});
