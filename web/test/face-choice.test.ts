@@ -96,6 +96,13 @@ describe('choosing who stays visible', () => {
       expect(await toggle.isChecked()).toBe(false);
     }
     expect(await page.locator('main').textContent()).toContain('cannot be undone');
+    // the choice does not stay open forever: the day it closes by itself (FACE_CHOICE_HOURS, 7 days by default)
+    const deadline = (await (await page.request.get(`/api/videos/${videoId}/faces`)).json()) as { chooseBy: string };
+    const days = (Date.parse(deadline.chooseBy) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.9);
+    expect(days).toBeLessThan(7.01);
+    const day = new Date(deadline.chooseBy).toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+    await expect(page.locator('[data-choose-by]').textContent()).resolves.toContain(`If you have not chosen by ${day}, every face stays blurred`);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'face-choice');
     // nothing sideways at 360 px

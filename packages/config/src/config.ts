@@ -66,6 +66,11 @@ export interface Config {
     faceDetectorIdleMs: number;
     /** How long an original is kept after publication or rejection (for re-processing), then deleted. */
     originalRetentionHours: number;
+    /**
+     * How long a clip whose faces were found waits for its owner's choice; then every face is blurred (the default
+     * choice) and the clip goes on, so the unblurred upload and the face thumbnails are not kept indefinitely.
+     */
+    faceChoiceHours: number;
   };
   /** HMAC secret of the short-lived capabilities that let a player fetch unpublished playlists. */
   playbackSigningSecret: string;
@@ -169,6 +174,7 @@ export function loadConfig(env: Env): Config {
       faceDetectThreads: read.int('FACE_DETECT_THREADS', 2, 1, 8),
       faceDetectorIdleMs: read.int('FACE_DETECTOR_IDLE_MS', 5_000, 0, 3_600_000),
       originalRetentionHours: read.int('ORIGINAL_RETENTION_HOURS', 24, 0, 24 * 30),
+      faceChoiceHours: read.int('FACE_CHOICE_HOURS', 168, 1, 24 * 30),
     },
     playbackSigningSecret: read.required('PLAYBACK_SIGNING_SECRET', 'onward-development-playback-signing-secret'),
     feedCursorSecret: read.required('FEED_CURSOR_SECRET', 'onward-development-feed-cursor-secret'),

@@ -82,6 +82,9 @@ export const FaceTrack = Type.Object({
 });
 export const FaceTracksResponse = Type.Object({
   status: VideoStatusName,
+  chooseBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'While the clip waits: when the choice closes by itself (every face blurred, the clip goes on to review)',
+  }),
   faces: Type.Array(FaceTrack),
 });
 export const FaceTrackParams = Type.Object({ id: Uuid, trackId: Type.Integer({ minimum: 1, maximum: 100_000 }) });

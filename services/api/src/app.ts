@@ -98,7 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(meRoutes, { deps });
   await app.register(adminUserRoutes, { deps });
   await app.register(videoRoutes, { deps, config });
-  await app.register(faceRoutes, { deps });
+  await app.register(faceRoutes, { deps, config });
   await app.register(resumableUploadRoutes, { deps, config });
   await app.register(playbackRoutes, { deps, config });
   await app.register(publicMediaRoutes, { deps });

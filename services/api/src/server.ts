@@ -4,6 +4,7 @@ import { migrateToLatest } from '@onward/db';
 import { buildApp } from './app.ts';
 import { createDeps } from './deps.ts';
 import { cleanUpExpiredResumableUploads } from './routes/resumable-uploads.ts';
+import { expireFaceChoices } from './videos/face-choice.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -35,6 +36,14 @@ async function main() {
       .catch((err: unknown) => app.log.warn({ err }, 'resumable upload sweep failed'));
   }, HOUR_MS);
   sweep.unref();
+  // A clip whose owner has not chosen which faces stay visible within FACE_CHOICE_HOURS goes on with every face
+  // blurred (the default choice), so its unblurred upload and face thumbnails are not kept indefinitely.
+  const faceChoices = setInterval(() => {
+    expireFaceChoices(deps, config, app.log)
+      .then((expired) => expired > 0 && app.log.info({ expired }, 'face choices expired: every face blurred'))
+      .catch((err: unknown) => app.log.warn({ err }, 'face choice sweep failed'));
+  }, HOUR_MS);
+  faceChoices.unref();
 }
 
 main().catch((error: unknown) => {

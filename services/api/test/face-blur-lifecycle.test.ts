@@ -10,6 +10,7 @@ import { createProcessVideo, createWorkerDeps, type WorkerDeps } from '@onward/m
 import { objectKeys } from '@onward/storage';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expireFaceChoices } from '../src/videos/face-choice.ts';
 import { signUp, startTestApi, type TestApi } from './api-harness.ts';
 import { multipartBody } from './multipart-body.ts';
 
@@ -166,4 +167,35 @@ describe('face blur: a choice of faces that cannot be queued', () => {
     expect(await statusOf(id)).toBe('processing');
     expect(await api.deps.videos.findVideo(id).then((v) => v?.faces_chosen_at)).toBeInstanceOf(Date);
   }, 120_000);
+});
+
+describe('face blur: an owner who never chooses', () => {
+  it('gets every face blurred after FACE_CHOICE_HOURS, and the upload and thumbnails are then deleted', async () => {
+    const id = await awaitingFaces();
+    const hours = api.env.config.media.faceChoiceHours;
+    expect(hours).toBe(168);
+    const listed = await api.app.inject({ method: 'GET', url: `/videos/${id}/faces`, headers: { cookie: owner } });
+    const waitingSince = (await api.deps.videos.findVideo(id))?.updated_at as Date;
+    expect(listed.json().chooseBy).toBe(new Date(waitingSince.getTime() + hours * 3_600_000).toISOString());
+    const soon = new Date(Date.now() + (hours - 1) * 3_600_000);
+    expect(await expireFaceChoices(api.deps, api.env.config, log, soon)).toBe(0);
+    expect(await statusOf(id)).toBe('awaiting_faces');
+
+    const later = new Date(Date.now() + (hours + 1) * 3_600_000);
+    expect(await expireFaceChoices(api.deps, api.env.config, log, later)).toBeGreaterThanOrEqual(1);
+    const video = await api.deps.videos.findVideo(id);
+    expect(video?.status).toBe('processing');
+    expect(video?.faces_chosen_at).toBeInstanceOf(Date);
+    expect((await api.deps.videos.listFaceTracks(id)).every((t) => !t.visible)).toBe(true);
+    // the owner's choice is closed now
+    expect((await choose(id, [])).statusCode).toBe(409);
+    const closed = await api.app.inject({ method: 'GET', url: `/videos/${id}/faces`, headers: { cookie: owner } });
+    expect(closed.json()).toMatchObject({ status: 'processing', chooseBy: null, faces: [] });
+    // the run it queued (as the worker runs it): every face obscured, then nothing unblurred is kept
+    expect(await runJob(workerDeps, id)).toEqual({ status: 'done' });
+    expect(await statusOf(id)).toBe('in_review');
+    expect(await keysOf(id, 'faces/')).toEqual([]);
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+    expect(await expireFaceChoices(api.deps, api.env.config, log, later)).toBe(0);
+  }, 180_000);
 });

@@ -110,6 +110,18 @@ export function createVideoRepository(db: Db) {
       });
     },
 
+    /** Clips that have waited for their owner's choice of faces since before `cutoff` (oldest first). */
+    async listAwaitingFacesBefore(cutoff: Date, limit = 100) {
+      return db
+        .selectFrom('videos')
+        .select(['id', 'owner_id'])
+        .where('status', '=', 'awaiting_faces')
+        .where('updated_at', '<', cutoff)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute();
+    },
+
     async listFaceTracks(videoId: string) {
       return db.selectFrom('video_face_tracks').selectAll().where('video_id', '=', videoId).orderBy('track_id').execute();
     },

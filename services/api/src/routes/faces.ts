@@ -2,6 +2,7 @@
 // thumbnail per tracked face; the owner (and only the owner: not reviewers, not admins) sees them and may keep
 // their own face(s) visible. Everything else is blurred; choosing nothing blurs everyone.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '@onward/config';
 import {
   ChooseFacesBody,
   errorResponses,
@@ -15,9 +16,10 @@ import { badRequest, conflict, notFound } from '@onward/domain';
 import { objectKeys } from '@onward/storage';
 import type { AppDeps } from '../deps.ts';
 import { requireUser, userOf } from '../plugins/auth.ts';
+import { chooseFacesAndQueue, faceChoiceDeadline } from '../videos/face-choice.ts';
 import { toOwnerVideo } from '../videos/owner-video.ts';
 
-export const faceRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (app, { deps }) => {
+export const faceRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps; config: Config }> = async (app, { deps, config }) => {
   async function findOwnVideo(videoId: string, ownerId: string) {
     const video = await deps.videos.findVideo(videoId);
     // Someone else's video answers exactly like a missing one, whatever their role.
@@ -42,6 +44,7 @@ export const faceRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
       reply.header('cache-control', 'private, no-store');
       return {
         status: video.status,
+        chooseBy: video.status === 'awaiting_faces' ? faceChoiceDeadline(video.updated_at, config).toISOString() : null,
         faces: tracks.map((t) => ({
           trackId: t.track_id,
           frameCount: t.frame_count,
@@ -97,23 +100,8 @@ export const faceRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = async (a
       const tracks = new Set((await deps.videos.listFaceTracks(video.id)).map((t) => t.track_id));
       const unknown = request.body.visible.filter((id) => !tracks.has(id));
       if (unknown.length > 0) throw badRequest('unknown_face', `No face ${unknown.join(', ')} was found in this clip.`);
-      const chosen = await deps.videos.chooseVisibleFaces(video.id, me.id, request.body.visible);
-      if (!chosen) throw conflict('faces_not_pending', 'This clip is not waiting for a choice of faces.');
-      const updated = await deps.videos.findVideo(video.id);
-      if (!updated) throw notFound('That video');
-      const chosenAt = updated.faces_chosen_at;
-      if (!chosenAt) throw conflict('faces_not_pending', 'This clip is not waiting for a choice of faces.');
-      // A run of its own (the detection run's job id is taken); the choice's time keeps a duplicate enqueue single.
-      try {
-        await deps.mediaQueue.enqueueProcessVideo({ videoId: video.id }, { attempt: chosenAt.getTime() });
-      } catch (error) {
-        // Unqueued, the clip would sit in processing for good (and a new choice be refused): the choice is undone, so
-        // that the owner can simply make it again.
-        await deps.videos.reopenFaceChoice(video.id, chosenAt).catch((reopenError: unknown) => {
-          request.log.error({ videoId: video.id, err: reopenError }, 'could not reopen the face choice');
-        });
-        throw error;
-      }
+      const updated = await chooseFacesAndQueue(deps, video.id, me.id, request.body.visible, request.log);
+      if (!updated) throw conflict('faces_not_pending', 'This clip is not waiting for a choice of faces.');
       request.log.info({ videoId: video.id, faces: tracks.size, visible: request.body.visible.length }, 'faces chosen');
       return reply.status(202).send({ video: toOwnerVideo(updated) });
     },

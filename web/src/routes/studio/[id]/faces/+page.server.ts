@@ -22,7 +22,8 @@ export const load: PageServerLoad = async ({ fetch, parent, url, params, setHead
   const client = createApi(fetch);
   try {
     const [video, found] = await Promise.all([client.video(params.id), client.faces(params.id)]);
-    return { video, faces: video.status === 'awaiting_faces' ? found.faces : [] };
+    const waiting = video.status === 'awaiting_faces';
+    return { video, faces: waiting ? found.faces : [], chooseBy: waiting ? found.chooseBy : null };
   } catch (e) {
     if (e instanceof ApiError && (e.status === 404 || e.status === 400)) notYours();
     throw e;
