@@ -88,6 +88,29 @@ describe('face blur: a clip deleted while its faces are looked for', () => {
     expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
   }, 120_000);
 
+  it('a second run of the same detection (a stalled job taken over) leaves the first run\'s open choice alone', async () => {
+    const id = await upload();
+    const twice: WorkerDeps = {
+      ...workerDeps,
+      videos: {
+        ...workerDeps.videos,
+        // the other run got there first: the clip already waits for its owner, with these very files
+        awaitFaceChoice: async (...args) => {
+          expect(await workerDeps.videos.awaitFaceChoice(...args)).toBe(true);
+          return workerDeps.videos.awaitFaceChoice(...args);
+        },
+      },
+    };
+    expect(await runJob(twice, id)).toEqual({ status: 'skipped', reason: 'video changed while its faces were looked for' });
+    expect(await statusOf(id)).toBe('awaiting_faces');
+    const stored = await keysOf(id, 'faces/');
+    expect(stored.some((k) => k.endsWith('tracks.json'))).toBe(true);
+    const listed = await api.app.inject({ method: 'GET', url: `/videos/${id}/faces`, headers: { cookie: owner } });
+    const faces = listed.json().faces as Array<{ thumbnailUrl: string }>;
+    expect(faces.length).toBeGreaterThanOrEqual(1);
+    expect((await api.app.inject({ method: 'GET', url: faces[0]!.thumbnailUrl, headers: { cookie: owner } })).statusCode).toBe(200);
+  }, 120_000);
+
   it('removes what a run stored between the delete route sweeping the files and removing the row', async () => {
     const id = await awaitingFaces();
     const rowDelete = api.deps.videos.deleteVideo;

@@ -89,11 +89,14 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       40,
     );
     if (!waiting) {
-      // Deleted (or changed) while its faces were looked for: no choice will be asked for, so the faces just stored
-      // (bystanders among them) must not stay; a deleted video's route swept S3 before this run stored them.
-      await deps.storage.deletePrefix(`${objectKeys.privateMedia(videoId, FACES_DIR)}/`);
-      if (!(await deps.videos.findVideo(videoId))) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
-      log.info({ videoId }, 'faces found, but the video changed meanwhile: nothing kept');
+      // Changed while its faces were looked for. Deleted: the faces just stored (bystanders among them) must not
+      // stay, and the delete route swept S3 before this run stored them. Past review: what this run stored is
+      // what that clip's run has deleted. Otherwise (another run of this job asked for the same choice, or encodes
+      // it) the files are that run's too, the same ones: kept.
+      const now = await deps.videos.findVideo(videoId);
+      if (!now) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+      else if (FORGET_AFTER.has(now.status)) await forgetUnobscured(now);
+      log.info({ videoId, status: now?.status ?? 'deleted' }, 'faces found, but the video changed meanwhile');
       return 'changed' as const;
     }
     log.info({ videoId, faces: found.tracks.length }, 'faces found; waiting for the owner to choose');
