@@ -163,6 +163,30 @@ describe('face blur: a run that fails after storing the obscured ladder', () => 
   }, 180_000);
 });
 
+describe('face blur: a run that fails for good', () => {
+  it('keeps what its retries need, then, failed, neither the upload nor the face pictures', async () => {
+    const id = await awaitingFaces();
+    expect((await choose(id)).statusCode).toBe(202);
+    const storage = Object.create(workerDeps.storage) as WorkerDeps['storage'];
+    storage.putFile = async (key: string, ...rest) => {
+      if (key.includes('/hls/')) throw new Error('S3 refuses the segments');
+      return workerDeps.storage.putFile(key, ...rest);
+    };
+    const failing = { ...workerDeps, storage };
+    // a retry will come: everything it needs stays
+    await expect(runJob(failing, id, 1)).rejects.toThrow('S3 refuses the segments');
+    expect(await statusOf(id)).toBe('processing');
+    expect((await keysOf(id, 'faces/')).some((k) => k.endsWith('tracks.json'))).toBe(true);
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeTruthy();
+    // the last attempt: the clip fails, and nothing of it is kept
+    await expect(runJob(failing, id, 3)).rejects.toThrow('S3 refuses the segments');
+    const video = await api.deps.videos.findVideo(id);
+    expect(video).toMatchObject({ status: 'failed', failure_code: 'processing_failed' });
+    expect(await keysOf(id)).toEqual([]);
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+  }, 180_000);
+});
+
 describe('face blur: a choice of faces that cannot be queued', () => {
   it('is undone, so that the owner can make it again', async () => {
     const id = await awaitingFaces();

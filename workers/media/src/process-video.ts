@@ -174,18 +174,33 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       const audioFilter =
         video.disguise_voice && plan.audio ? voiceDisguiseFilter({ durationSeconds: plan.durationMs / 1000 }) : null;
       if (video.disguise_voice && !plan.audio) log.info({ videoId }, 'voice disguise asked for a clip without sound');
-      const { masterPlaylistPath, blur: blurred } = await transcodeLadder(plan, input, outDir, {
+      // A segment S3 refused fails the run at once: the encoder is stopped, and that refusal is what is reported
+      // (before, the encode went on, and further refusals were rejections nobody handled).
+      const encoding = new AbortController();
+      let uploadFailure: { error: unknown } | null = null;
+      const stopEncoding = () => encoding.abort(ctx.signal.reason);
+      if (ctx.signal.aborted) stopEncoding();
+      ctx.signal.addEventListener('abort', stopEncoding, { once: true });
+      const ladder = await transcodeLadder(plan, input, outDir, {
         ...(obscure ? { obscure } : {}),
         ...(audioFilter ? { audioFilter } : {}),
         timeoutMs,
-        signal: ctx.signal,
+        signal: encoding.signal,
         onProgress: (p) => (obscure ? progress(45 + p * 0.45) : progress(3 + p * 0.87)),
         // Segments go to S3 while ffmpeg is still encoding the next ones.
         onFile: (relative, absolute) => {
-          uploads.push(put(`hls/${relative}`, absolute));
+          const upload = put(`hls/${relative}`, absolute);
+          upload.catch((error: unknown) => {
+            uploadFailure ??= { error };
+            encoding.abort(error);
+          });
+          uploads.push(upload);
         },
-      });
+      }).catch((error: unknown) => {
+        throw uploadFailure ? uploadFailure.error : error;
+      }).finally(() => ctx.signal.removeEventListener('abort', stopEncoding));
       await Promise.all(uploads);
+      const { masterPlaylistPath, blur: blurred } = ladder;
       if (blurred) log.info({ videoId, ...blurred }, 'faces obscured');
       await publishCaptionsIfAny(deps, videoId, plan.durationMs, masterPlaylistPath);
       progress(92);
@@ -232,7 +247,6 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       if (isAppError(error) && error.status === 422) {
         log.info({ videoId, code: error.code }, 'upload refused by validation');
         await markFailed(deps, videoId, error.code, error.message);
-        await deps.storage.deleteObject(objectKeys.original(videoId)).catch(() => {});
         return { status: 'failed', reason: error.code };
       }
       log.warn({ videoId, err: error, attempt: ctx.attempt, lastAttempt }, 'processing attempt failed');
@@ -279,9 +293,14 @@ function parseFaceFrames(bytes: Buffer): { frameSize: { width: number; height: n
   };
 }
 
-/** The clip failed: its partial ladder goes, but only if it was still processing (a retry of a run that stored its
- * ladder and moved the clip on must not delete that ladder). */
+/**
+ * The clip failed for good: its owner is asked to upload it again (nothing re-runs a failed clip), so its files go,
+ * the upload among them: when faces were to be blurred, it and the face pictures must not be kept. Only if it was
+ * still processing: a retry of a run that stored its ladder and moved the clip on must not delete that ladder.
+ */
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {
   const moved = await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
-  if (moved) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
+  if (!moved) return;
+  await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
+  await deps.storage.deleteObject(objectKeys.original(videoId)).catch(() => {});
 }
