@@ -50,3 +50,6 @@ export function assertTransition(from: VideoStatus, to: VideoStatus): void {
 export function videoTransitionPairs(): Array<[VideoStatus, VideoStatus]> {
   return VIDEO_STATUSES.flatMap((from) => VIDEO_TRANSITIONS[from].map((to) => [from, to] as [VideoStatus, VideoStatus]));
 }
+
+/** What the owner reads about a clip whose processing failed for good (not a refused upload, which says why). */
+export const PROCESSING_FAILED = { code: 'processing_failed', reason: 'We could not process this clip. Please try uploading it again.' } as const;

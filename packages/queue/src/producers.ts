@@ -5,9 +5,16 @@ import { type MediaJobs, QUEUE_NAMES } from './jobs.ts';
 
 export interface MediaQueue {
   enqueueProcessVideo(payload: MediaJobs['process-video'], opts?: { attempt?: number }): Promise<void>;
+  /** Where a video's run stands in the queue ('failed' once BullMQ gave up on it, 'unknown' when there is no such job). */
+  processVideoState(videoId: string, attempt?: number): Promise<string>;
   scheduleOriginalDeletion(payload: MediaJobs['delete-original'], delayMs: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A re-run (the owner's choice of faces) gets a new id; a duplicate enqueue of the same run does not. */
+function processVideoJobId(videoId: string, attempt = 0): string {
+  return `process-video-${videoId}-${attempt}`;
 }
 
 export function createMediaQueue(options: QueueConnectionOptions): MediaQueue {
@@ -24,9 +31,10 @@ export function createMediaQueue(options: QueueConnectionOptions): MediaQueue {
   });
   return {
     async enqueueProcessVideo(payload, opts = {}) {
-      // A re-run (e.g. after changes were requested) gets a new id; a duplicate enqueue of the same run does not.
-      const jobId = `process-video-${payload.videoId}-${opts.attempt ?? 0}`;
-      await queue.add('process-video', payload, { jobId });
+      await queue.add('process-video', payload, { jobId: processVideoJobId(payload.videoId, opts.attempt) });
+    },
+    async processVideoState(videoId, attempt) {
+      return queue.getJobState(processVideoJobId(videoId, attempt));
     },
     async scheduleOriginalDeletion(payload, delayMs) {
       await queue.add('delete-original', payload, { jobId: `delete-original-${payload.videoId}`, delay: Math.max(0, delayMs) });

@@ -4,9 +4,11 @@ import { migrateToLatest } from '@onward/db';
 import { buildApp } from './app.ts';
 import { createDeps } from './deps.ts';
 import { cleanUpExpiredResumableUploads } from './routes/resumable-uploads.ts';
+import { failAbandonedProcessing } from './videos/abandoned-processing.ts';
 import { expireFaceChoices } from './videos/face-choice.ts';
 
 const HOUR_MS = 3_600_000;
+const ABANDONED_SWEEP_MS = 10 * 60_000;
 
 async function main() {
   const config = loadConfigFromProcessEnv();
@@ -29,21 +31,23 @@ async function main() {
 
   await app.listen({ host: config.api.host, port: config.api.port });
 
-  // Abandoned resumable uploads expire after 24 h; sweep their parts hourly (idempotent across replicas).
-  const sweep = setInterval(() => {
-    cleanUpExpiredResumableUploads(config)
-      .then((removed) => removed > 0 && app.log.info({ removed }, 'expired resumable uploads removed'))
-      .catch((err: unknown) => app.log.warn({ err }, 'resumable upload sweep failed'));
-  }, HOUR_MS);
-  sweep.unref();
+  /** Runs a sweep every `ms` (each is idempotent across replicas), logging what it did and any failure. */
+  const every = (ms: number, name: string, sweep: () => Promise<number>) => {
+    const timer = setInterval(() => {
+      sweep()
+        .then((count) => count > 0 && app.log.info({ count }, name))
+        .catch((err: unknown) => app.log.warn({ err }, `${name}: sweep failed`));
+    }, ms);
+    timer.unref();
+  };
+  // Abandoned resumable uploads expire after 24 h; their parts are swept hourly.
+  every(HOUR_MS, 'expired resumable uploads removed', () => cleanUpExpiredResumableUploads(config));
   // A clip whose owner has not chosen which faces stay visible within FACE_CHOICE_HOURS goes on with every face
   // blurred (the default choice), so its unblurred upload and face thumbnails are not kept indefinitely.
-  const faceChoices = setInterval(() => {
-    expireFaceChoices(deps, config, app.log)
-      .then((expired) => expired > 0 && app.log.info({ expired }, 'face choices expired: every face blurred'))
-      .catch((err: unknown) => app.log.warn({ err }, 'face choice sweep failed'));
-  }, HOUR_MS);
-  faceChoices.unref();
+  every(HOUR_MS, 'face choices expired: every face blurred', () => expireFaceChoices(deps, config, app.log));
+  // A clip whose run the queue gave up on by itself (its worker died past the stall limit) is failed, its upload
+  // and files deleted, instead of staying in processing for good.
+  every(ABANDONED_SWEEP_MS, 'clips whose processing was abandoned marked failed', () => failAbandonedProcessing(deps));
 }
 
 main().catch((error: unknown) => {

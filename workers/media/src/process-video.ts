@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Config } from '@onward/config';
-import { isAppError } from '@onward/domain';
+import { isAppError, PROCESSING_FAILED } from '@onward/domain';
 import {
   CAPTIONS_MAX_BYTES,
   CAPTIONS_SOURCE,
@@ -36,7 +36,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-export const GENERIC_FAILURE = 'We could not process this clip. Please try uploading it again.';
+export const GENERIC_FAILURE = PROCESSING_FAILED.reason;
 
 /** Throttles progress writes: at most one per second, and only when the whole percent changes. */
 function progressReporter(deps: WorkerDeps, videoId: string) {
@@ -250,7 +250,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         return { status: 'failed', reason: error.code };
       }
       log.warn({ videoId, err: error, attempt: ctx.attempt, lastAttempt }, 'processing attempt failed');
-      if (lastAttempt) await markFailed(deps, videoId, 'processing_failed', GENERIC_FAILURE);
+      if (lastAttempt) await markFailed(deps, videoId, PROCESSING_FAILED.code, PROCESSING_FAILED.reason);
       throw error;
     } finally {
       releaseDetector?.();

@@ -110,6 +110,18 @@ export function createVideoRepository(db: Db) {
       });
     },
 
+    /** Clips in processing with no change (not even progress) since before `cutoff`, oldest first. */
+    async listProcessingBefore(cutoff: Date, limit = 100) {
+      return db
+        .selectFrom('videos')
+        .select(['id', 'faces_chosen_at', 'updated_at'])
+        .where('status', '=', 'processing')
+        .where('updated_at', '<', cutoff)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute();
+    },
+
     /** Clips that have waited for their owner's choice of faces since before `cutoff` (oldest first). */
     async listAwaitingFacesBefore(cutoff: Date, limit = 100) {
       return db

@@ -1,0 +1,30 @@
+// Clips whose run the queue gave up on without the worker saying so. A worker that dies mid-job (killed, out of
+// memory) has its job taken over; after the stall limit BullMQ fails the job by itself, the worker's own failure
+// handling never runs, and the clip would stay in processing for good, keeping its upload (unblurred, when faces
+// were to be blurred) and its face pictures. The API's sweep fails such clips the way the worker does.
+import { PROCESSING_FAILED } from '@onward/domain';
+import { objectKeys } from '@onward/storage';
+import type { AppDeps } from '../deps.ts';
+
+type Deps = Pick<AppDeps, 'videos' | 'mediaQueue' | 'storage'>;
+
+/** A clip is looked at once it has not changed (not even its progress) for this long. */
+export const QUIET_PROCESSING_MS = 15 * 60_000;
+/** With no job at all (Redis lost it), it is failed only after this long: an upload's enqueue may be in flight. */
+export const JOBLESS_PROCESSING_MS = 60 * 60_000;
+
+/** Fails the clips in processing whose run failed in the queue, or has no job; how many. */
+export async function failAbandonedProcessing(deps: Deps, now = new Date()): Promise<number> {
+  let failed = 0;
+  for (const video of await deps.videos.listProcessingBefore(new Date(now.getTime() - QUIET_PROCESSING_MS))) {
+    const state = await deps.mediaQueue.processVideoState(video.id, video.faces_chosen_at?.getTime());
+    const jobless = state === 'unknown' && now.getTime() - video.updated_at.getTime() >= JOBLESS_PROCESSING_MS;
+    if (state !== 'failed' && !jobless) continue;
+    if (!(await deps.videos.transitionStatus(video.id, 'processing', 'failed', { failure_code: PROCESSING_FAILED.code, failure_reason: PROCESSING_FAILED.reason }))) continue;
+    // nothing re-runs a failed clip (its owner is asked to upload it again): its files and its upload go
+    await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(video.id));
+    await deps.storage.deleteObject(objectKeys.original(video.id));
+    failed++;
+  }
+  return failed;
+}
