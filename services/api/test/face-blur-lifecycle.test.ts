@@ -66,22 +66,26 @@ async function choose(id: string, visible: number[] = []) {
   return api.app.inject({ method: 'PUT', url: `/videos/${id}/faces`, headers: { cookie: owner }, payload: { visible } });
 }
 
+type AwaitFaceChoice = WorkerDeps['videos']['awaitFaceChoice'];
+
+/** The worker's dependencies with `race` run just before a run asks for the owner's choice (stored faces and all). */
+function beforeChoiceAsked(race: (...args: Parameters<AwaitFaceChoice>) => Promise<void>): WorkerDeps {
+  const awaitFaceChoice: AwaitFaceChoice = async (...args) => {
+    await race(...args);
+    return workerDeps.videos.awaitFaceChoice(...args);
+  };
+  return { ...workerDeps, videos: { ...workerDeps.videos, awaitFaceChoice } };
+}
+
 describe('face blur: a clip deleted while its faces are looked for', () => {
   it('keeps no thumbnail nor face list when the owner deletes it during detection', async () => {
     const id = await upload();
     // The owner deletes the clip after the faces were found and stored, just before the run asks for the choice.
-    const racing: WorkerDeps = {
-      ...workerDeps,
-      videos: {
-        ...workerDeps.videos,
-        awaitFaceChoice: async (...args) => {
-          expect((await keysOf(id, 'faces/')).length).toBeGreaterThanOrEqual(2);
-          const deleted = await api.app.inject({ method: 'DELETE', url: `/videos/${id}`, headers: { cookie: owner } });
-          expect(deleted.statusCode).toBe(204);
-          return workerDeps.videos.awaitFaceChoice(...args);
-        },
-      },
-    };
+    const racing = beforeChoiceAsked(async () => {
+      expect((await keysOf(id, 'faces/')).length).toBeGreaterThanOrEqual(2);
+      const deleted = await api.app.inject({ method: 'DELETE', url: `/videos/${id}`, headers: { cookie: owner } });
+      expect(deleted.statusCode).toBe(204);
+    });
     expect(await runJob(racing, id)).toEqual({ status: 'skipped', reason: 'video changed while its faces were looked for' });
     expect(await api.deps.videos.findVideo(id)).toBeFalsy();
     expect(await keysOf(id)).toEqual([]);
@@ -90,17 +94,10 @@ describe('face blur: a clip deleted while its faces are looked for', () => {
 
   it('a second run of the same detection (a stalled job taken over) leaves the first run\'s open choice alone', async () => {
     const id = await upload();
-    const twice: WorkerDeps = {
-      ...workerDeps,
-      videos: {
-        ...workerDeps.videos,
-        // the other run got there first: the clip already waits for its owner, with these very files
-        awaitFaceChoice: async (...args) => {
-          expect(await workerDeps.videos.awaitFaceChoice(...args)).toBe(true);
-          return workerDeps.videos.awaitFaceChoice(...args);
-        },
-      },
-    };
+    // the other run got there first: the clip already waits for its owner, with these very files
+    const twice = beforeChoiceAsked(async (...args) => {
+      expect(await workerDeps.videos.awaitFaceChoice(...args)).toBe(true);
+    });
     expect(await runJob(twice, id)).toEqual({ status: 'skipped', reason: 'video changed while its faces were looked for' });
     expect(await statusOf(id)).toBe('awaiting_faces');
     const stored = await keysOf(id, 'faces/');

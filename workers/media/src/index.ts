@@ -1,4 +1,4 @@
 // For tests and embedding: build the media worker without starting a process.
 export { createWorkerDeps, type WorkerDeps } from './deps.ts';
-export { createProcessVideo, GENERIC_FAILURE } from './process-video.ts';
+export { createProcessVideo } from './process-video.ts';
 export { createMediaWorker } from './worker.ts';

@@ -36,8 +36,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-export const GENERIC_FAILURE = PROCESSING_FAILED.reason;
-
 /** Throttles progress writes: at most one per second, and only when the whole percent changes. */
 function progressReporter(deps: WorkerDeps, videoId: string) {
   let last = -1;
@@ -176,29 +174,23 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       if (video.disguise_voice && !plan.audio) log.info({ videoId }, 'voice disguise asked for a clip without sound');
       // A segment S3 refused fails the run at once: the encoder is stopped, and that refusal is what is reported
       // (before, the encode went on, and further refusals were rejections nobody handled).
-      const encoding = new AbortController();
-      let uploadFailure: { error: unknown } | null = null;
-      const stopEncoding = () => encoding.abort(ctx.signal.reason);
-      if (ctx.signal.aborted) stopEncoding();
-      ctx.signal.addEventListener('abort', stopEncoding, { once: true });
+      const refused = new AbortController();
       const ladder = await transcodeLadder(plan, input, outDir, {
         ...(obscure ? { obscure } : {}),
         ...(audioFilter ? { audioFilter } : {}),
         timeoutMs,
-        signal: encoding.signal,
+        signal: AbortSignal.any([ctx.signal, refused.signal]),
         onProgress: (p) => (obscure ? progress(45 + p * 0.45) : progress(3 + p * 0.87)),
         // Segments go to S3 while ffmpeg is still encoding the next ones.
         onFile: (relative, absolute) => {
           const upload = put(`hls/${relative}`, absolute);
-          upload.catch((error: unknown) => {
-            uploadFailure ??= { error };
-            encoding.abort(error);
-          });
+          // the first refusal stops the encode (later ones change nothing)
+          upload.catch((error: unknown) => refused.abort(error));
           uploads.push(upload);
         },
       }).catch((error: unknown) => {
-        throw uploadFailure ? uploadFailure.error : error;
-      }).finally(() => ctx.signal.removeEventListener('abort', stopEncoding));
+        throw refused.signal.aborted ? refused.signal.reason : error;
+      });
       await Promise.all(uploads);
       const { masterPlaylistPath, blur: blurred } = ladder;
       if (blurred) log.info({ videoId, ...blurred }, 'faces obscured');

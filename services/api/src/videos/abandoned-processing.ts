@@ -3,7 +3,7 @@
 // handling never runs, and the clip would stay in processing for good, keeping its upload (unblurred, when faces
 // were to be blurred) and its face pictures. The API's sweep fails such clips the way the worker does.
 import { PROCESSING_FAILED } from '@onward/domain';
-import { objectKeys } from '@onward/storage';
+import { deleteVideoMedia } from '../accounts/delete-account.ts';
 import type { AppDeps } from '../deps.ts';
 
 type Deps = Pick<AppDeps, 'videos' | 'mediaQueue' | 'storage'>;
@@ -22,8 +22,7 @@ export async function failAbandonedProcessing(deps: Deps, now = new Date()): Pro
     if (state !== 'failed' && !jobless) continue;
     if (!(await deps.videos.transitionStatus(video.id, 'processing', 'failed', { failure_code: PROCESSING_FAILED.code, failure_reason: PROCESSING_FAILED.reason }))) continue;
     // nothing re-runs a failed clip (its owner is asked to upload it again): its files and its upload go
-    await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(video.id));
-    await deps.storage.deleteObject(objectKeys.original(video.id));
+    await deleteVideoMedia(deps, video.id);
     failed++;
   }
   return failed;
