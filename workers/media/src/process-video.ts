@@ -287,12 +287,13 @@ function parseFaceFrames(bytes: Buffer): { frameSize: { width: number; height: n
 
 /**
  * The clip failed for good: its owner is asked to upload it again (nothing re-runs a failed clip), so its files go,
- * the upload among them: when faces were to be blurred, it and the face pictures must not be kept. Only if it was
- * still processing: a retry of a run that stored its ladder and moved the clip on must not delete that ladder.
+ * the upload among them: when faces were to be blurred, it and the face pictures must not be kept. Only if it is
+ * still processing: a retry of a run that stored its ladder and moved the clip on must not delete that ladder. The
+ * files go before the clip shows as failed, so that whoever sees it failed finds nothing of it left.
  */
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {
-  const moved = await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
-  if (!moved) return;
+  if ((await deps.videos.findVideo(videoId))?.status !== 'processing') return;
   await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
   await deps.storage.deleteObject(objectKeys.original(videoId)).catch(() => {});
+  await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
 }
