@@ -64,7 +64,8 @@ describe('buildLadderArgs', () => {
       expect(valueAfter(args, `-level:v:${i}`)).toBe(rung.level);
     });
     expect(valueAfter(args, '-x264-params:v:0')).toBe('mbtree=1:rc-lookahead=10');
-    expect(args).not.toContain('-x264-params:v:1');
+    expect(valueAfter(args, '-x264-params:v:1')).toBe('mbtree=1:rc-lookahead=10');
+    expect(args).not.toContain('-x264-params:v:2');
   });
 
   it('shares x264\'s own thread count among the rungs\' encoders, at least 2 each', () => {
