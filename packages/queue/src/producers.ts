@@ -17,6 +17,18 @@ function processVideoJobId(videoId: string, attempt = 0): string {
   return `process-video-${videoId}-${attempt}`;
 }
 
+/**
+ * Which run of its video a process-video job is: the `attempt` its id was made with (0 for the upload's run, the
+ * choice's time for the run of an owner's choice of faces); null for an id not made here.
+ */
+export function processVideoRunOf(jobId: string | undefined, videoId: string): number | null {
+  const prefix = `process-video-${videoId}-`;
+  if (!jobId?.startsWith(prefix)) return null;
+  const digits = jobId.slice(prefix.length);
+  const run = Number(digits);
+  return /^\d+$/.test(digits) && Number.isSafeInteger(run) ? run : null;
+}
+
 export function createMediaQueue(options: QueueConnectionOptions): MediaQueue {
   const connection = createQueueConnection(options.redisUrl, 'producer');
   const queue = new Queue<MediaJobs[keyof MediaJobs], unknown, keyof MediaJobs>(QUEUE_NAMES.media, {

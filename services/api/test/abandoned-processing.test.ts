@@ -100,6 +100,16 @@ describe('clips whose processing was abandoned', () => {
     expect(await original(queued)).toBeTruthy();
   });
 
+  it('goes through every quiet clip, page after page: clips still queued do not hide an abandoned one', async () => {
+    const queued = [await upload('false'), await upload('false')];
+    const abandoned = [await upload('false'), await upload('false'), await upload('false')];
+    for (const id of abandoned) await failAsStalled(id);
+    // pages of one clip: every page but the last is full
+    expect(await failAbandonedProcessing(api.deps, minutesFromNow(20), 1)).toBe(abandoned.length);
+    for (const id of abandoned) expect((await api.deps.videos.findVideo(id))?.status).toBe('failed');
+    for (const id of queued) expect((await api.deps.videos.findVideo(id))?.status).toBe('processing');
+  });
+
   it('a clip with no job at all is failed only after an hour of quiet', async () => {
     const id = await upload('false');
     const job = await queue.getJob(`process-video-${id}-0`);

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFaceClip } from '@onward/media/test/face-clips/generate.ts';
 import { createProcessVideo, createWorkerDeps, type WorkerDeps } from '@onward/media-worker';
+import { createQueueConnection, type MediaJobs, QUEUE_NAMES } from '@onward/queue';
 import { objectKeys } from '@onward/storage';
+import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireFaceChoices } from '../src/videos/face-choice.ts';
@@ -37,7 +39,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const ctx = (attempt = 1) => ({ signal: new AbortController().signal, attempt, maxAttempts: 3 });
+const ctx = (attempt = 1, jobId?: string) => ({ signal: new AbortController().signal, attempt, maxAttempts: 3, ...(jobId ? { jobId } : {}) });
 
 async function upload(): Promise<string> {
   const { payload, headers } = multipartBody({ title: 'Ninety days', category: 'milestone', blurFaces: 'true' }, [
@@ -51,7 +53,8 @@ async function upload(): Promise<string> {
 const statusOf = async (id: string) => (await api.deps.videos.findVideo(id))?.status;
 const keysOf = (id: string, under = '') => api.deps.storage.listKeys(`${objectKeys.privateMediaPrefix(id)}${under}`);
 /** The job as the worker runs it, with these dependencies. */
-const runJob = (deps: WorkerDeps, id: string, attempt = 1) => createProcessVideo(deps, api.env.config, log)({ videoId: id }, ctx(attempt));
+const runJob = (deps: WorkerDeps, id: string, attempt = 1, jobId?: string) =>
+  createProcessVideo(deps, api.env.config, log)({ videoId: id }, ctx(attempt, jobId));
 
 /** A clip whose faces were found: waiting for its owner's choice. */
 async function awaitingFaces(): Promise<string> {
@@ -241,5 +244,51 @@ describe('face blur: an owner who never chooses', () => {
     expect(await keysOf(id, 'faces/')).toEqual([]);
     expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
     expect(await expireFaceChoices(api.deps, api.env.config, log, later)).toBe(0);
+  }, 180_000);
+
+  it('the sweep reaches every clip past its deadline, a page at a time', async () => {
+    const ids = [await awaitingFaces(), await awaitingFaces()];
+    const later = new Date(Date.now() + (api.env.config.media.faceChoiceHours + 1) * 3_600_000);
+    expect(await expireFaceChoices(api.deps, api.env.config, log, later, 1)).toBeGreaterThanOrEqual(ids.length);
+    for (const id of ids) expect(await statusOf(id)).toBe('processing');
+  }, 180_000);
+});
+
+describe('face blur: one run of a clip at a time', () => {
+  it("the detection run, started again after the owner chose (its worker had died), leaves the clip to the choice's run", async () => {
+    const id = await awaitingFaces();
+    expect((await choose(id)).statusCode).toBe(202);
+    // The jobs as the API queued them (no worker takes them here): the upload's run and the choice's.
+    const connection = createQueueConnection(api.env.config.redis.url, 'producer');
+    const queue = new Queue<MediaJobs['process-video']>(QUEUE_NAMES.media, { connection, prefix: `${api.env.config.redis.prefix}:bull` });
+    let jobIds: string[];
+    try {
+      const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'completed', 'failed', 'active']);
+      jobIds = jobs.filter((j) => j.name === 'process-video' && j.data.videoId === id).map((j) => j.id as string);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+    expect(jobIds).toHaveLength(2);
+    const chosenAt = (await api.deps.videos.findVideo(id))?.faces_chosen_at?.getTime();
+    const detectionJob = jobIds.find((j) => !j.endsWith(`-${chosenAt}`)) as string;
+    const choiceJob = jobIds.find((j) => j.endsWith(`-${chosenAt}`)) as string;
+    expect(detectionJob).toBeTruthy();
+    expect(choiceJob).toBeTruthy();
+    const before = (await keysOf(id)).sort();
+
+    // BullMQ runs the detection job again: it must not encode alongside the choice's run (each clears hls/ first).
+    expect(await runJob(workerDeps, id, 2, detectionJob)).toEqual({ status: 'skipped', reason: 'superseded by a later run of this video' });
+    expect(await statusOf(id)).toBe('processing');
+    expect((await keysOf(id)).sort()).toEqual(before);
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeTruthy();
+
+    // The choice's run does the work, and a late duplicate of the detection run after it changes nothing.
+    expect(await runJob(workerDeps, id, 1, choiceJob)).toEqual({ status: 'done' });
+    expect(await statusOf(id)).toBe('in_review');
+    const published = (await keysOf(id, 'hls/')).sort();
+    expect(published.some((k) => k.endsWith('.m3u8'))).toBe(true);
+    expect(await runJob(workerDeps, id, 3, detectionJob)).toEqual({ status: 'skipped', reason: 'video is in_review' });
+    expect((await keysOf(id, 'hls/')).sort()).toEqual(published);
   }, 180_000);
 });

@@ -5,6 +5,8 @@ export interface JobContext {
   signal: AbortSignal;
   attempt: number;
   maxAttempts: number;
+  /** The queue's id of the job (kept by its retries); absent when a job is run outside the queue. */
+  jobId?: string;
 }
 
 export type JobHandlers = { [N in MediaJobName]: (payload: MediaJobs[N], ctx: JobContext) => Promise<JobOutcome> };

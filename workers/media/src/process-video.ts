@@ -22,7 +22,7 @@ import {
   validateSource,
   voiceDisguiseFilter,
 } from '@onward/media';
-import type { MediaJobs } from '@onward/queue';
+import { type MediaJobs, processVideoRunOf } from '@onward/queue';
 import { objectKeys } from '@onward/storage';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from './deps.ts';
@@ -131,6 +131,13 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       // that (not for a clip sent back for changes, whose owner may be uploading a new original right now).
       if (FORGET_AFTER.has(video.status)) await forgetUnobscured(video);
       return { status: 'skipped', reason: `video is ${video.status}` };
+    }
+    // A clip has one current run: its upload's until its owner chooses the faces to keep, then that choice's. Any
+    // other (the detection run, started again by BullMQ after its worker died, once the owner had chosen; the run
+    // of a choice reopened since) leaves the clip alone: two runs would clear and upload the same ladder at once.
+    const run = processVideoRunOf(ctx.jobId, videoId);
+    if (run !== null && run !== (video.faces_chosen_at?.getTime() ?? 0)) {
+      return { status: 'skipped', reason: 'superseded by a later run of this video' };
     }
 
     const work = await mkdtemp(join(config.media.tempDir ?? tmpdir(), `onward-${videoId}-`));

@@ -27,6 +27,7 @@ export function createMediaWorker(config: Config, deps: WorkerDeps, log: Logger)
         signal: controller.signal,
         attempt: job.attemptsMade + 1,
         maxAttempts: job.opts.attempts ?? 1,
+        ...(job.id !== undefined ? { jobId: job.id } : {}),
       });
       log.info({ jobId: job.id, name: job.name, ...job.data, ...outcome }, 'job finished');
       // A refused upload is final: do not let BullMQ retry it.

@@ -7,7 +7,20 @@ import type { Updateable } from 'kysely';
 /** Statuses in which the owner may still edit title, description, category and warnings. */
 export const EDITABLE_STATUSES: readonly VideoStatus[] = ['processing', 'in_review', 'changes_requested', 'failed'];
 
+/** A page of a sweep over clips: the ones after `afterId`, in id order, so that every clip is reached once. */
+export interface ClipPage {
+  afterId?: string;
+  limit?: number;
+}
+
 export function createVideoRepository(db: Db) {
+  /** Clips in `status`, unchanged since before `cutoff`, one page of them. */
+  const quietSince = (status: VideoStatus, cutoff: Date, page: ClipPage) => {
+    let query = db.selectFrom('videos').where('status', '=', status).where('updated_at', '<', cutoff);
+    if (page.afterId) query = query.where('id', '>', page.afterId);
+    return query.orderBy('id').limit(page.limit ?? 100);
+  };
+
   return {
     async insertVideo(video: NewVideo) {
       return db.insertInto('videos').values(video).returningAll().executeTakeFirstOrThrow();
@@ -110,28 +123,14 @@ export function createVideoRepository(db: Db) {
       });
     },
 
-    /** Clips in processing with no change (not even progress) since before `cutoff`, oldest first. */
-    async listProcessingBefore(cutoff: Date, limit = 100) {
-      return db
-        .selectFrom('videos')
-        .select(['id', 'faces_chosen_at', 'updated_at'])
-        .where('status', '=', 'processing')
-        .where('updated_at', '<', cutoff)
-        .orderBy('updated_at')
-        .limit(limit)
-        .execute();
+    /** Clips in processing with no change (not even progress) since before `cutoff`, a page of them. */
+    async listProcessingBefore(cutoff: Date, page: ClipPage = {}) {
+      return quietSince('processing', cutoff, page).select(['id', 'faces_chosen_at', 'updated_at']).execute();
     },
 
-    /** Clips that have waited for their owner's choice of faces since before `cutoff` (oldest first). */
-    async listAwaitingFacesBefore(cutoff: Date, limit = 100) {
-      return db
-        .selectFrom('videos')
-        .select(['id', 'owner_id'])
-        .where('status', '=', 'awaiting_faces')
-        .where('updated_at', '<', cutoff)
-        .orderBy('updated_at')
-        .limit(limit)
-        .execute();
+    /** Clips that have waited for their owner's choice of faces since before `cutoff`, a page of them. */
+    async listAwaitingFacesBefore(cutoff: Date, page: ClipPage = {}) {
+      return quietSince('awaiting_faces', cutoff, page).select(['id', 'owner_id']).execute();
     },
 
     async listFaceTracks(videoId: string) {

@@ -5,6 +5,7 @@
 import { PROCESSING_FAILED } from '@onward/domain';
 import { deleteVideoMedia } from '../accounts/delete-account.ts';
 import type { AppDeps } from '../deps.ts';
+import { everyPage } from './clip-pages.ts';
 
 type Deps = Pick<AppDeps, 'videos' | 'mediaQueue' | 'storage'>;
 
@@ -13,10 +14,14 @@ export const QUIET_PROCESSING_MS = 15 * 60_000;
 /** With no job at all (Redis lost it), it is failed only after this long: an upload's enqueue may be in flight. */
 export const JOBLESS_PROCESSING_MS = 60 * 60_000;
 
-/** Fails the clips in processing whose run failed in the queue, or has no job; how many. */
-export async function failAbandonedProcessing(deps: Deps, now = new Date()): Promise<number> {
+/**
+ * Fails the clips in processing whose run failed in the queue, or has no job; how many. Every quiet clip is looked
+ * at, a page at a time: a backlog of clips still queued must not hide an abandoned one behind it.
+ */
+export async function failAbandonedProcessing(deps: Deps, now = new Date(), pageSize = 100): Promise<number> {
   let failed = 0;
-  for (const video of await deps.videos.listProcessingBefore(new Date(now.getTime() - QUIET_PROCESSING_MS))) {
+  const cutoff = new Date(now.getTime() - QUIET_PROCESSING_MS);
+  for await (const video of everyPage((page) => deps.videos.listProcessingBefore(cutoff, page), pageSize)) {
     const state = await deps.mediaQueue.processVideoState(video.id, video.faces_chosen_at?.getTime());
     const jobless = state === 'unknown' && now.getTime() - video.updated_at.getTime() >= JOBLESS_PROCESSING_MS;
     if (state !== 'failed' && !jobless) continue;

@@ -3,6 +3,7 @@
 // upload and the face thumbnails are not kept indefinitely (docs/media-pipeline.md, "Face blur").
 import type { Config } from '@onward/config';
 import type { AppDeps } from '../deps.ts';
+import { everyPage } from './clip-pages.ts';
 
 type Deps = Pick<AppDeps, 'videos' | 'mediaQueue'>;
 interface Log {
@@ -39,10 +40,10 @@ export function faceChoiceDeadline(waitingSince: Date, config: Pick<Config, 'med
 }
 
 /** Blurs every face of the clips whose owner has not chosen for FACE_CHOICE_HOURS, and sends them on; how many. */
-export async function expireFaceChoices(deps: Deps, config: Pick<Config, 'media'>, log: Log, now = new Date()): Promise<number> {
+export async function expireFaceChoices(deps: Deps, config: Pick<Config, 'media'>, log: Log, now = new Date(), pageSize = 100): Promise<number> {
   const cutoff = new Date(now.getTime() - config.media.faceChoiceHours * HOUR_MS);
   let expired = 0;
-  for (const video of await deps.videos.listAwaitingFacesBefore(cutoff)) {
+  for await (const video of everyPage((page) => deps.videos.listAwaitingFacesBefore(cutoff, page), pageSize)) {
     if (await chooseFacesAndQueue(deps, video.id, video.owner_id, [], log)) expired++;
   }
   return expired;
