@@ -110,6 +110,22 @@ describe('clips whose processing was abandoned', () => {
     for (const id of queued) expect((await api.deps.videos.findVideo(id))?.status).toBe('processing');
   });
 
+  it('a clip whose files cannot be deleted stays in processing, and the next sweep fails it', async () => {
+    const id = await upload();
+    await failAsStalled(id);
+    const storage = Object.create(api.deps.storage) as typeof api.deps.storage;
+    storage.deleteObject = async () => {
+      throw new Error('S3 is briefly unavailable');
+    };
+    await expect(failAbandonedProcessing({ ...api.deps, storage }, minutesFromNow(20))).rejects.toThrow(/kept for the next sweep/);
+    expect((await api.deps.videos.findVideo(id))?.status).toBe('processing');
+    expect(await original(id)).toBeTruthy();
+
+    expect(await failAbandonedProcessing(api.deps, minutesFromNow(30))).toBeGreaterThanOrEqual(1);
+    expect((await api.deps.videos.findVideo(id))?.status).toBe('failed');
+    expect(await original(id)).toBeFalsy();
+  });
+
   it('a clip with no job at all is failed only after an hour of quiet', async () => {
     const id = await upload('false');
     const job = await queue.getJob(`process-video-${id}-0`);

@@ -164,14 +164,20 @@ describe('face blur: a run that fails after storing the obscured ladder', () => 
 });
 
 describe('face blur: a run that fails for good', () => {
-  it('keeps what its retries need, then, failed, neither the upload nor the face pictures', async () => {
-    const id = await awaitingFaces();
-    expect((await choose(id)).statusCode).toBe(202);
+  /** The worker's storage, refusing every ladder segment. */
+  function refusingSegments(): WorkerDeps['storage'] {
     const storage = Object.create(workerDeps.storage) as WorkerDeps['storage'];
     storage.putFile = async (key: string, ...rest) => {
       if (key.includes('/hls/')) throw new Error('S3 refuses the segments');
       return workerDeps.storage.putFile(key, ...rest);
     };
+    return storage;
+  }
+
+  it('keeps what its retries need, then, failed, neither the upload nor the face pictures', async () => {
+    const id = await awaitingFaces();
+    expect((await choose(id)).statusCode).toBe(202);
+    const storage = refusingSegments();
     const failing = { ...workerDeps, storage };
     // a retry will come: everything it needs stays
     await expect(runJob(failing, id, 1)).rejects.toThrow('S3 refuses the segments');
@@ -184,6 +190,19 @@ describe('face blur: a run that fails for good', () => {
     expect(video).toMatchObject({ status: 'failed', failure_code: 'processing_failed' });
     expect(await keysOf(id)).toEqual([]);
     expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+  }, 180_000);
+
+  it("whose files cannot be deleted stays in processing, for the API's sweep, rather than failed with its upload kept", async () => {
+    const id = await awaitingFaces();
+    expect((await choose(id)).statusCode).toBe(202);
+    const storage = refusingSegments();
+    storage.deleteObject = async () => {
+      throw new Error('S3 refuses deletions too');
+    };
+    // the last attempt fails with its own error, and the clip is not shown failed while its upload is still there
+    await expect(runJob({ ...workerDeps, storage }, id, 3)).rejects.toThrow('S3 refuses the segments');
+    expect(await statusOf(id)).toBe('processing');
+    expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeTruthy();
   }, 180_000);
 });
 

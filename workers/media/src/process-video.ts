@@ -249,7 +249,12 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
         return { status: 'failed', reason: error.code };
       }
       log.warn({ videoId, err: error, attempt: ctx.attempt, lastAttempt }, 'processing attempt failed');
-      if (lastAttempt) await markFailed(deps, videoId, PROCESSING_FAILED.code, PROCESSING_FAILED.reason);
+      if (lastAttempt) {
+        // The job fails in the queue either way; a clip left in processing is then failed by the API's sweep.
+        await markFailed(deps, videoId, PROCESSING_FAILED.code, PROCESSING_FAILED.reason).catch((deleteError: unknown) => {
+          log.warn({ videoId, err: deleteError }, "a failed clip's files could not be deleted; the API's sweep will");
+        });
+      }
       throw error;
     } finally {
       releaseDetector?.();
@@ -296,11 +301,13 @@ function parseFaceFrames(bytes: Buffer): { frameSize: { width: number; height: n
  * The clip failed for good: its owner is asked to upload it again (nothing re-runs a failed clip), so its files go,
  * the upload among them: when faces were to be blurred, it and the face pictures must not be kept. Only if it is
  * still processing: a retry of a run that stored its ladder and moved the clip on must not delete that ladder. The
- * files go before the clip shows as failed, so that whoever sees it failed finds nothing of it left.
+ * files go before the clip shows as failed, so that whoever sees it failed finds nothing of it left; if deleting
+ * them fails, this throws and the clip stays in processing, for a retry or the API's sweep of abandoned clips
+ * (abandoned-processing.ts) to finish, rather than a failed clip whose files nothing would ever delete.
  */
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {
   if ((await deps.videos.findVideo(videoId))?.status !== 'processing') return;
-  await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId)).catch(() => {});
-  await deps.storage.deleteObject(objectKeys.original(videoId)).catch(() => {});
+  await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+  await deps.storage.deleteObject(objectKeys.original(videoId));
   await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
 }

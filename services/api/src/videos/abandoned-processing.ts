@@ -20,15 +20,24 @@ export const JOBLESS_PROCESSING_MS = 60 * 60_000;
  */
 export async function failAbandonedProcessing(deps: Deps, now = new Date(), pageSize = 100): Promise<number> {
   let failed = 0;
+  const undeleted: unknown[] = [];
   const cutoff = new Date(now.getTime() - QUIET_PROCESSING_MS);
   for await (const video of everyPage((page) => deps.videos.listProcessingBefore(cutoff, page), pageSize)) {
     const state = await deps.mediaQueue.processVideoState(video.id, video.faces_chosen_at?.getTime());
     const jobless = state === 'unknown' && now.getTime() - video.updated_at.getTime() >= JOBLESS_PROCESSING_MS;
     if (state !== 'failed' && !jobless) continue;
-    if (!(await deps.videos.transitionStatus(video.id, 'processing', 'failed', { failure_code: PROCESSING_FAILED.code, failure_reason: PROCESSING_FAILED.reason }))) continue;
-    // nothing re-runs a failed clip (its owner is asked to upload it again): its files and its upload go
-    await deleteVideoMedia(deps, video.id);
-    failed++;
+    // Nothing re-runs a failed clip (its owner is asked to upload it again): its files and its upload go, before it
+    // shows as failed. If deleting fails, the clip stays in processing and the next sweep tries again.
+    try {
+      await deleteVideoMedia(deps, video.id);
+    } catch (error) {
+      undeleted.push(error);
+      continue;
+    }
+    if (await deps.videos.transitionStatus(video.id, 'processing', 'failed', { failure_code: PROCESSING_FAILED.code, failure_reason: PROCESSING_FAILED.reason })) failed++;
+  }
+  if (undeleted.length > 0) {
+    throw new AggregateError(undeleted, `${failed} abandoned clips failed; ${undeleted.length} more kept for the next sweep: their files could not be deleted`);
   }
   return failed;
 }
