@@ -1,6 +1,6 @@
 // deletePrefix and listKeys on more than one page (> 1000 objects) against a real s3rver over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { objectKeys } from '../src/index.ts';
+import { deleteVideoMedia, objectKeys } from '../src/index.ts';
 import { countCommands, startTestStorage, type TestStorage } from './support.ts';
 
 const VIDEO = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e';
@@ -75,6 +75,21 @@ describe('deletePrefix', () => {
     expect(deleted).toBe(1); // the published segment; the rest is already gone
     expect(await t.store.listKeys(objectKeys.publicMediaPrefix(VIDEO))).toEqual([]);
     expect(await t.store.headObject(objectKeys.privateMedia(NEIGHBOUR, '720p/seg_00000.m4s'))).not.toBeNull();
+  });
+
+  it('deleteVideoMedia removes the upload, its sidecars, private and published media, and nothing of a neighbour', async () => {
+    const owned = [
+      objectKeys.original(VIDEO),
+      ...objectKeys.resumableUploadSidecars(VIDEO),
+      objectKeys.privateMedia(VIDEO, 'faces/1.jpg'),
+      objectKeys.publicMedia(VIDEO, 'master.m3u8'),
+    ];
+    const neighbours = [objectKeys.original(NEIGHBOUR), objectKeys.publicMedia(NEIGHBOUR, 'master.m3u8')];
+    for (const key of [...owned, ...neighbours]) await t.store.putStream(key, 'x');
+    await deleteVideoMedia(t.store, VIDEO);
+    for (const key of owned) expect(await t.store.headObject(key), key).toBeNull();
+    for (const key of neighbours) expect(await t.store.headObject(key), key).not.toBeNull();
+    await deleteVideoMedia(t.store, VIDEO); // again: nothing left, no error
   });
 
   it('refuses unscoped prefixes against a live bucket', async () => {

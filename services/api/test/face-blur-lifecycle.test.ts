@@ -184,12 +184,16 @@ describe('face blur: a run that fails for good', () => {
     expect(await statusOf(id)).toBe('processing');
     expect((await keysOf(id, 'faces/')).some((k) => k.endsWith('tracks.json'))).toBe(true);
     expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeTruthy();
+    // a resumable upload's sidecar its upload left behind (its clean-up failed): the clip owns it too
+    const [sidecar] = objectKeys.resumableUploadSidecars(id);
+    await api.deps.storage.putStream(sidecar as string, '{}', { contentType: 'application/json' });
     // the last attempt: the clip fails, and nothing of it is kept
     await expect(runJob(failing, id, 3)).rejects.toThrow('S3 refuses the segments');
     const video = await api.deps.videos.findVideo(id);
     expect(video).toMatchObject({ status: 'failed', failure_code: 'processing_failed' });
     expect(await keysOf(id)).toEqual([]);
     expect(await api.deps.storage.headObject(objectKeys.original(id))).toBeFalsy();
+    expect(await api.deps.storage.headObject(sidecar as string)).toBeFalsy();
   }, 180_000);
 
   it("whose files cannot be deleted stays in processing, for the API's sweep, rather than failed with its upload kept", async () => {

@@ -23,7 +23,7 @@ import {
   voiceDisguiseFilter,
 } from '@onward/media';
 import { type MediaJobs, processVideoRunOf } from '@onward/queue';
-import { objectKeys } from '@onward/storage';
+import { deleteVideoMedia, objectKeys } from '@onward/storage';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from './deps.ts';
 import type { JobContext, JobOutcome } from './job-registry.ts';
@@ -92,7 +92,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       // what that clip's run has deleted. Otherwise (another run of this job asked for the same choice, or encodes
       // it) the files are that run's too, the same ones: kept.
       const now = await deps.videos.findVideo(videoId);
-      if (!now) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+      if (!now) await deleteVideoMedia(deps.storage, videoId);
       else if (FORGET_AFTER.has(now.status)) await forgetUnobscured(now);
       log.info({ videoId, status: now?.status ?? 'deleted' }, 'faces found, but the video changed meanwhile');
       return 'changed' as const;
@@ -235,7 +235,7 @@ export function createProcessVideo(deps: WorkerDeps, config: Config, log: Logger
       });
       if (!moved) {
         // Deleted (or changed) while we worked: leave nothing behind for a video that no longer wants it.
-        if (!(await deps.videos.findVideo(videoId))) await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
+        if (!(await deps.videos.findVideo(videoId))) await deleteVideoMedia(deps.storage, videoId);
         return { status: 'skipped', reason: 'video changed while processing' };
       }
       await forgetUnobscured(video);
@@ -298,8 +298,9 @@ function parseFaceFrames(bytes: Buffer): { frameSize: { width: number; height: n
 }
 
 /**
- * The clip failed for good: its owner is asked to upload it again (nothing re-runs a failed clip), so its files go,
- * the upload among them: when faces were to be blurred, it and the face pictures must not be kept. Only if it is
+ * The clip failed for good: its owner is asked to upload it again (nothing re-runs a failed clip), so every file of
+ * it goes (what the API's sweep and a deletion delete too), the upload among them: when faces were to be blurred,
+ * it and the face pictures must not be kept. Only if it is
  * still processing: a retry of a run that stored its ladder and moved the clip on must not delete that ladder. The
  * files go before the clip shows as failed, so that whoever sees it failed finds nothing of it left; if deleting
  * them fails, this throws and the clip stays in processing, for a retry or the API's sweep of abandoned clips
@@ -307,7 +308,6 @@ function parseFaceFrames(bytes: Buffer): { frameSize: { width: number; height: n
  */
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {
   if ((await deps.videos.findVideo(videoId))?.status !== 'processing') return;
-  await deps.storage.deletePrefix(objectKeys.privateMediaPrefix(videoId));
-  await deps.storage.deleteObject(objectKeys.original(videoId));
+  await deleteVideoMedia(deps.storage, videoId);
   await deps.videos.transitionStatus(videoId, 'processing', 'failed', { failure_code: code, failure_reason: reason });
 }

@@ -1,7 +1,7 @@
 // Deleting an account removes its media first (S3 deletion is idempotent, so a failure can simply be retried
 // while the account still exists), then the user row, which cascades to sessions, videos, reports and blocks, then
 // the media once more (what a media job still running stored in between).
-import { objectKeys } from '@onward/storage';
+import { deleteVideoMedia } from '@onward/storage';
 import type { AppDeps } from '../deps.ts';
 
 export async function deleteAccountAndMedia(deps: Pick<AppDeps, 'users' | 'videos' | 'storage'>, userId: string) {
@@ -16,14 +16,7 @@ export async function deleteAccountAndMedia(deps: Pick<AppDeps, 'users' | 'video
  * lets files stand and deletes what it stored for a video that no longer exists.
  */
 export async function withMediaSweptTwice(deps: Pick<AppDeps, 'storage'>, videoIds: readonly string[], deleteRows: () => Promise<unknown>) {
-  for (const videoId of videoIds) await deleteVideoMedia(deps, videoId);
+  for (const videoId of videoIds) await deleteVideoMedia(deps.storage, videoId);
   await deleteRows();
-  for (const videoId of videoIds) await deleteVideoMedia(deps, videoId);
-}
-
-export async function deleteVideoMedia(deps: Pick<AppDeps, 'storage'>, videoId: string) {
-  for (const keyOrPrefix of objectKeys.allForVideo(videoId)) {
-    if (keyOrPrefix.endsWith('/')) await deps.storage.deletePrefix(keyOrPrefix);
-    else await deps.storage.deleteObject(keyOrPrefix);
-  }
+  for (const videoId of videoIds) await deleteVideoMedia(deps.storage, videoId);
 }

@@ -3,7 +3,7 @@
 // handling never runs, and the clip would stay in processing for good, keeping its upload (unblurred, when faces
 // were to be blurred) and its face pictures. The API's sweep fails such clips the way the worker does.
 import { PROCESSING_FAILED } from '@onward/domain';
-import { deleteVideoMedia } from '../accounts/delete-account.ts';
+import { deleteVideoMedia } from '@onward/storage';
 import type { AppDeps } from '../deps.ts';
 import { everyPage } from './clip-pages.ts';
 
@@ -29,7 +29,7 @@ export async function failAbandonedProcessing(deps: Deps, now = new Date(), page
     // Nothing re-runs a failed clip (its owner is asked to upload it again): its files and its upload go, before it
     // shows as failed. If deleting fails, the clip stays in processing and the next sweep tries again.
     try {
-      await deleteVideoMedia(deps, video.id);
+      await deleteVideoMedia(deps.storage, video.id);
     } catch (error) {
       undeleted.push(error);
       continue;
