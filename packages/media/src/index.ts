@@ -24,7 +24,6 @@ export {
   buildLadderFilterGraph,
   buildY4mDecodeArgs,
   type FaceThumbnailRequest,
-  faceFrameFilter,
   faceThumbnailsArgs,
   type LadderInputOptions,
 } from './ladder-args.ts';

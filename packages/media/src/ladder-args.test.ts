@@ -4,7 +4,6 @@ import {
   buildLadderFilterGraph,
   buildY4mDecodeArgs,
   encoderThreads,
-  faceFrameFilter,
   faceFrameSize,
   faceThumbnailsArgs,
   selectedFrameIndex,
@@ -134,7 +133,8 @@ describe('face frames', () => {
     const uhd = planLadder(validatedSource({ displayWidth: 2160, displayHeight: 3840, codedWidth: 2160, codedHeight: 3840 }));
     expect(faceFrameSize(uhd)).toEqual({ width: uhd.rungs[0]?.width, height: uhd.rungs[0]?.height });
     expect(faceFrameSize(uhd).width).toBeLessThanOrEqual(1080);
-    expect(faceFrameFilter(uhd)).toContain(`scale=w=${uhd.rungs[0]?.width}:h=${uhd.rungs[0]?.height}`);
+    const thumbnails = faceThumbnailsArgs(uhd, '/s', [{ frame: 0, box: { x: 0, y: 0, width: 100, height: 100 }, outPath: '/o/1.jpg' }]);
+    expect(thumbnails.join(' ')).toContain(`scale=w=${uhd.rungs[0]?.width}:h=${uhd.rungs[0]?.height}`);
     // a 540x960 upload's top rung is 480x854: its frames stay 540x960 (what the decoder gives, as before)
     const small = planLadder(validatedSource({ displayWidth: 540, displayHeight: 960, codedWidth: 540, codedHeight: 960 }));
     expect(faceFrameSize(small)).toEqual({ width: 540, height: 960 });

@@ -75,22 +75,20 @@ export function faceFrameSize(plan: LadderPlan): { width: number; height: number
   return Math.max(width, height) <= FACE_FRAME_MAX_SIDE ? { width, height } : { width: top.width, height: top.height };
 }
 
-/**
+/*
  * How the upload's pictures are decoded for face work: constant frames at the top rung's rate (y4m has no
  * timestamps), at faceFrameSize (the display size up to 1080p) with square pixels. Frame n and its coordinates
- * mean the same in every command that uses it (detection, obscuring, face thumbnails).
+ * mean the same in every command that uses it (detection, obscuring, face thumbnails): each runs faceFrameRate,
+ * then (after any frame selection) faceFrameScale.
  */
-export function faceFrameFilter(plan: LadderPlan): string {
-  return `${faceFrameRate(plan)},${faceFrameScale(plan)}`;
-}
 
-/** faceFrameFilter's first step: once it has run, frame n is frame n of every face command. */
+/** The face frames' first step: once it has run, frame n is frame n of every face command. */
 function faceFrameRate(plan: LadderPlan): string {
   return `fps=${rate(topRung(plan).frameRate)}`;
 }
 
 /**
- * faceFrameFilter's second step, per frame: commands that keep only some frames select them before it, so a 4K
+ * The face frames' second step, per frame: commands that keep only some frames select them before it, so a 4K
  * upload's frames that are dropped anyway are never scaled (the same pictures: a 6 s 2160x3840 clip's detection
  * frames were byte for byte equal, and 2.0 instead of 2.6 CPU-s).
  */
@@ -99,7 +97,7 @@ function faceFrameScale(plan: LadderPlan): string {
   return `scale=w=${width}:h=${height}:flags=bicubic,setsar=1`;
 }
 
-/** About how many frames faceFrameFilter makes of the clip (its duration at the top rung's rate), for progress. */
+/** About how many face frames there are in the clip (its duration at the top rung's rate), for progress. */
 export function expectedFaceFrames(plan: LadderPlan): number {
   const { num, den } = topRung(plan).frameRate;
   return Math.round((plan.durationMs / 1000) * (num / den));
