@@ -1,5 +1,7 @@
 // The hardened ffmpeg input every command on an upload uses: local file only, the probed demuxer forced, no other
 // demuxer or decoder allowed, and a pixel cap, so a disguised playlist or a decompression bomb goes nowhere.
+import type { LadderRung } from './ladder-plan.ts';
+import { rungPlaylistPath } from './master-playlist.ts';
 import { FORMAT_WHITELIST } from './media-limits.ts';
 import type { ValidatedSource } from './validate-source.ts';
 
@@ -49,3 +51,28 @@ export const STRIP_METADATA_ARGS: readonly string[] = [
   '-map_chapters',
   '-1',
 ];
+
+/**
+ * One rung of our own HLS output as the input (trusted: we wrote it), for pictures taken from what viewers see
+ * rather than from the upload: local files only, and the hls demuxer (with mov for its fMP4 segments) allowed here
+ * and nowhere else.
+ */
+export function ownRungInputArgs(ladderDir: string, rung: Pick<LadderRung, 'name'>, options: { seekSeconds?: number } = {}): string[] {
+  return [
+    '-protocol_whitelist',
+    'file',
+    '-format_whitelist',
+    'hls,mov',
+    '-f',
+    'hls',
+    '-i',
+    `file:${ladderDir}/${rungPlaylistPath(rung.name)}`,
+    // after the input: frames before the time are decoded and dropped, so the picture is the one at that time
+    ...(options.seekSeconds !== undefined ? ['-ss', options.seekSeconds.toFixed(3)] : []),
+  ];
+}
+
+/** Output options for one JPEG picture (`quality`: ffmpeg's -q:v, 2 best to 31), without any metadata. */
+export function singleJpegOutputArgs(outPath: string, quality: number): string[] {
+  return ['-frames:v', '1', '-q:v', String(quality), ...STRIP_METADATA_ARGS, '-f', 'image2', '-update', '1', outPath];
+}

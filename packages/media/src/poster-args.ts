@@ -1,8 +1,10 @@
 // posterArgs: pure. One JPEG frame from the upload, about 1 s in (or 10% in for very short clips), at the size of
 // the 720 rung (or the largest rung below it), autorotated, with no metadata.
-import { hardenedInputArgs, STRIP_METADATA_ARGS } from './input-args.ts';
+import { hardenedInputArgs, ownRungInputArgs, singleJpegOutputArgs } from './input-args.ts';
 import type { LadderPlan, LadderRung } from './ladder-plan.ts';
-import { rungPlaylistPath } from './master-playlist.ts';
+
+/** ffmpeg's -q:v for posters: they are shown large, in the feed before playback starts. */
+const POSTER_QUALITY = 3;
 
 export function posterTimeSeconds(durationMs: number): number {
   return Math.min(1, (durationMs / 1000) * 0.1);
@@ -28,16 +30,7 @@ export function posterArgs(plan: LadderPlan, inputPath: string, outPath: string)
     '0:v:0',
     '-vf',
     `scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuvj420p`,
-    '-frames:v',
-    '1',
-    '-q:v',
-    '3',
-    ...STRIP_METADATA_ARGS,
-    '-f',
-    'image2',
-    '-update',
-    '1',
-    outPath,
+    ...singleJpegOutputArgs(outPath, POSTER_QUALITY),
   ];
 }
 
@@ -46,35 +39,16 @@ export function posterArgs(plan: LadderPlan, inputPath: string, outPath: string)
  * poster shows exactly what the video shows (the upload still has every face).
  */
 export function posterFromLadderArgs(plan: LadderPlan, ladderDir: string, outPath: string): string[] {
-  const rung = posterRung(plan);
   return [
     '-hide_banner',
     '-v',
     'error',
     '-y',
-    '-protocol_whitelist',
-    'file',
-    '-format_whitelist',
-    'hls,mov',
-    '-f',
-    'hls',
-    '-i',
-    `file:${ladderDir}/${rungPlaylistPath(rung.name)}`,
-    '-ss',
-    posterTimeSeconds(plan.durationMs).toFixed(3),
+    ...ownRungInputArgs(ladderDir, posterRung(plan), { seekSeconds: posterTimeSeconds(plan.durationMs) }),
     '-map',
     '0:v:0',
     '-vf',
     'setsar=1,format=yuvj420p',
-    '-frames:v',
-    '1',
-    '-q:v',
-    '3',
-    ...STRIP_METADATA_ARGS,
-    '-f',
-    'image2',
-    '-update',
-    '1',
-    outPath,
+    ...singleJpegOutputArgs(outPath, POSTER_QUALITY),
   ];
 }

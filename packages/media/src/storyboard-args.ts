@@ -1,11 +1,13 @@
 // Storyboard sprite (scrubbing thumbnails): plan and ffmpeg arguments, both pure. Read from the smallest rung we
 // already encoded, which is ~10x faster than decoding the upload again.
 import type { LadderPlan } from './ladder-plan.ts';
-import { rungPlaylistPath } from './master-playlist.ts';
+import { ownRungInputArgs, singleJpegOutputArgs } from './input-args.ts';
 
 const MAX_THUMBNAILS = 100;
 const MAX_COLUMNS = 10;
 const THUMB_LONG_SIDE = 160;
+/** ffmpeg's -q:v for the sprite: its thumbnails are small and only seen while scrubbing. */
+const STORYBOARD_QUALITY = 4;
 
 export interface StoryboardPlan {
   /** A thumbnail every this many seconds, the first at 0. */
@@ -40,7 +42,7 @@ export function planStoryboard(plan: LadderPlan): StoryboardPlan {
   };
 }
 
-/** Reads our own HLS output of the smallest rung (trusted: we wrote it), so the hls demuxer is allowed here. */
+/** Reads our own HLS output of the smallest rung (ownRungInputArgs). */
 export function storyboardArgs(plan: LadderPlan, ladderDir: string, outPath: string): string[] {
   const smallest = plan.rungs[plan.rungs.length - 1];
   if (!smallest) throw new Error('A ladder plan always has at least one rung');
@@ -50,30 +52,11 @@ export function storyboardArgs(plan: LadderPlan, ladderDir: string, outPath: str
     '-v',
     'error',
     '-y',
-    '-protocol_whitelist',
-    'file',
-    '-format_whitelist',
-    'hls,mov',
-    '-f',
-    'hls',
-    '-i',
-    `file:${ladderDir}/${rungPlaylistPath(smallest.name)}`,
+    ...ownRungInputArgs(ladderDir, smallest),
     '-map',
     '0:v:0',
     '-vf',
     `fps=1/${board.intervalSeconds},scale=w=${board.thumbWidth}:h=${board.thumbHeight},setsar=1,tile=${board.columns}x${board.rows},format=yuvj420p`,
-    '-frames:v',
-    '1',
-    '-q:v',
-    '4',
-    '-map_metadata',
-    '-1',
-    '-map_chapters',
-    '-1',
-    '-f',
-    'image2',
-    '-update',
-    '1',
-    outPath,
+    ...singleJpegOutputArgs(outPath, STORYBOARD_QUALITY),
   ];
 }

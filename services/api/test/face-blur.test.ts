@@ -11,6 +11,7 @@ import { joinRung } from '@onward/media/test/ffprobe-inspect.ts';
 import { generateFaceClip } from '@onward/media/test/face-clips/generate.ts';
 import type { FaceClipTruth, Rect } from '@onward/media/test/face-clips/truth.ts';
 import { createMediaWorker, createWorkerDeps } from '@onward/media-worker';
+import { planLadder, probeMedia, renderPoster, validateSource } from '@onward/media';
 import { objectKeys } from '@onward/storage';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,22 @@ async function waitForStatus(videoId: string, wanted: string[], timeoutMs = 240_
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`video ${videoId} did not reach ${wanted.join('/')} in time`);
+}
+
+/**
+ * The faces a poster (scaled to the clip's size) shows unobscured: it is compared with the upload's frame it was
+ * taken from, found as the one it differs least from (ffmpeg's seek lands on a frame near the poster's time).
+ */
+function posterFaces(poster: Buffer, reference: Buffer[], truth: FaceClipTruth) {
+  const distance = (frame: Buffer) => {
+    let sum = 0;
+    for (let i = 0; i < frame.length; i += 7) sum += Math.abs((frame[i] as number) - (poster[i] as number));
+    return sum;
+  };
+  const candidates = reference.slice(0, 30).map((frame, index) => ({ index, d: distance(frame) }));
+  const { index } = candidates.reduce((best, c) => (c.d < best.d ? c : best));
+  const one: FaceClipTruth = { ...truth, frameCount: 1, frames: [truth.frames[index] ?? []] };
+  return unobscuredFaces([poster], [reference[index] as Buffer], one);
 }
 
 describe('face blur end to end', () => {
@@ -134,6 +151,22 @@ describe('face blur end to end', () => {
     expect(Math.max(...changedShares)).toBeLessThan(0.1);
     expect(faceFrames).toBeGreaterThan(truth.frameCount);
     expect(failures).toEqual([]);
+  });
+
+  it('publishes a poster (what the feed shows before playback) with every face obscured too', async () => {
+    const { width, height } = truth;
+    const poster = join(dir, 'published-poster.jpg');
+    await api.deps.storage.downloadToFile(objectKeys.publicMedia(videoId, 'poster.jpg'), poster);
+    const reference = await lumaFrames(source, width, height);
+    // The same check on a poster taken from the upload must find faces, or it could not fail.
+    const fromUpload = join(dir, 'upload-poster.jpg');
+    await renderPoster(planLadder(validateSource(await probeMedia(source))), source, fromUpload, { timeoutMs: 60_000 });
+    const unblurred = posterFaces((await lumaFrames(fromUpload, width, height))[0] as Buffer, reference, truth);
+    expect(unblurred.faceFrames).toBeGreaterThanOrEqual(3);
+    expect(unblurred.failures.length).toBeGreaterThanOrEqual(3);
+    const published = posterFaces((await lumaFrames(poster, width, height))[0] as Buffer, reference, truth);
+    expect(published.faceFrames).toBeGreaterThanOrEqual(3);
+    expect(published.failures).toEqual([]);
   });
 
   it('leaves no object in S3 that holds the unblurred video', async () => {
