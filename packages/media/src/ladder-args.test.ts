@@ -148,6 +148,10 @@ describe('face frames', () => {
     expect(graph).toContain('crop=80:120:1000:1800');
     // only the chosen frame is scaled to the face frame
     expect(graph).toMatch(/^\[0:v:0\]fps=30,split=1\[s0\];\[s0\]select=eq\(n\\,3\),scale=w=1080:h=1920:flags=bicubic,setsar=1,crop=/);
+    // one JPEG per face, with nothing of the upload's metadata
+    expect(args.slice(args.indexOf('-map')).join(' ')).toBe(
+      '-map [t0] -frames:v 1 -q:v 3 -map_metadata -1 -map_metadata:s -1 -map_chapters -1 -f image2 -update 1 /o/1.jpg',
+    );
   });
 });
 

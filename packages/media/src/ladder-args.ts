@@ -5,7 +5,7 @@
 // v720, v480, v360 (the short side). Audio is muxed into every variant, so there is no audio-only variant;
 // master.m3u8 is not written by ffmpeg but by writeMasterPlaylist once the segments exist.
 import { availableParallelism } from 'node:os';
-import { hardenedInputArgs, STRIP_METADATA_ARGS } from './input-args.ts';
+import { hardenedInputArgs, STRIP_METADATA_ARGS, singleJpegOutputArgs } from './input-args.ts';
 import type { LadderPlan, LadderRung } from './ladder-plan.ts';
 import type { Rational } from './media-probe.ts';
 
@@ -265,7 +265,7 @@ export function faceThumbnailsArgs(plan: LadderPlan, inputPath: string, requests
   const graph = `[0:v:0]${faceFrameRate(plan)},split=${requests.length}${labels};${branches.join(';')}`;
   const args = ['-hide_banner', '-v', 'error', '-y', ...hardenedInputArgs(plan.source, inputPath), '-filter_complex', graph];
   requests.forEach(({ outPath }, i) => {
-    args.push('-map', `[t${i}]`, '-frames:v', '1', '-q:v', '3', ...STRIP_METADATA_ARGS, '-f', 'image2', '-update', '1', outPath);
+    args.push('-map', `[t${i}]`, ...singleJpegOutputArgs(outPath, 3));
   });
   return args;
 }
