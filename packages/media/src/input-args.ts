@@ -1,5 +1,6 @@
 // The hardened ffmpeg input every command on an upload uses: local file only, the probed demuxer forced, no other
-// demuxer or decoder allowed, and a pixel cap, so a disguised playlist or a decompression bomb goes nowhere.
+// demuxer or decoder allowed, and a pixel cap, so a disguised playlist or a decompression bomb goes nowhere. Beside
+// it, the input of commands on our own ladder (posters of blurred clips, storyboards) and the metadata-free outputs.
 import type { LadderRung } from './ladder-plan.ts';
 import { rungPlaylistPath } from './master-playlist.ts';
 import { FORMAT_WHITELIST } from './media-limits.ts';

@@ -1,7 +1,7 @@
 // Storyboard sprite (scrubbing thumbnails): plan and ffmpeg arguments, both pure. Read from the smallest rung we
 // already encoded, which is ~10x faster than decoding the upload again.
-import type { LadderPlan } from './ladder-plan.ts';
 import { ownRungInputArgs, singleJpegOutputArgs } from './input-args.ts';
+import type { LadderPlan } from './ladder-plan.ts';
 
 const MAX_THUMBNAILS = 100;
 const MAX_COLUMNS = 10;

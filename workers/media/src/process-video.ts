@@ -300,11 +300,11 @@ function parseFaceFrames(bytes: Buffer): { frameSize: { width: number; height: n
 /**
  * The clip failed for good: its owner is asked to upload it again (nothing re-runs a failed clip), so every file of
  * it goes (what the API's sweep and a deletion delete too), the upload among them: when faces were to be blurred,
- * it and the face pictures must not be kept. Only if it is
- * still processing: a retry of a run that stored its ladder and moved the clip on must not delete that ladder. The
- * files go before the clip shows as failed, so that whoever sees it failed finds nothing of it left; if deleting
- * them fails, this throws and the clip stays in processing, for a retry or the API's sweep of abandoned clips
- * (abandoned-processing.ts) to finish, rather than a failed clip whose files nothing would ever delete.
+ * it and the face pictures must not be kept. Only if it is still processing: a retry of a run that stored its
+ * ladder and moved the clip on must not delete that ladder. The files go before the clip shows as failed, so that
+ * whoever sees it failed finds nothing of it left; if deleting them fails, this throws and the clip stays in
+ * processing, for a retry or the API's sweep of abandoned clips (abandoned-processing.ts) to finish, rather than a
+ * failed clip whose files nothing would ever delete.
  */
 async function markFailed(deps: WorkerDeps, videoId: string, code: string, reason: string) {
   if ((await deps.videos.findVideo(videoId))?.status !== 'processing') return;
