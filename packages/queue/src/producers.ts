@@ -14,7 +14,12 @@ export interface MediaQueue {
 
 /** A re-run (the owner's choice of faces) gets a new id; a duplicate enqueue of the same run does not. */
 function processVideoJobId(videoId: string, attempt = 0): string {
-  return `process-video-${videoId}-${attempt}`;
+  return `${processVideoJobPrefix(videoId)}${attempt}`;
+}
+
+/** What every process-video job id of this video starts with; the run's number follows. */
+function processVideoJobPrefix(videoId: string): string {
+  return `process-video-${videoId}-`;
 }
 
 /**
@@ -22,7 +27,7 @@ function processVideoJobId(videoId: string, attempt = 0): string {
  * choice's time for the run of an owner's choice of faces); null for an id not made here.
  */
 export function processVideoRunOf(jobId: string | undefined, videoId: string): number | null {
-  const prefix = `process-video-${videoId}-`;
+  const prefix = processVideoJobPrefix(videoId);
   if (!jobId?.startsWith(prefix)) return null;
   const digits = jobId.slice(prefix.length);
   const run = Number(digits);
